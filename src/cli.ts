@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/** `cc-gateway-mock [options]`: parse flags and environment, then serve. Bad options exit 2. */
+import { helpText, parseConfig } from './config.js'
+import { runServer } from './server.js'
+import { WorldFileError } from './world/load-world.js'
+
+const parsed = parseConfig(process.argv.slice(2), process.env)
+if (!parsed.ok) {
+  process.stderr.write(`cc-gateway-mock: ${parsed.errors.join('\n  ')}\n\n${helpText()}`)
+  process.exit(2)
+}
+if (parsed.help) {
+  process.stdout.write(helpText())
+  process.exit(0)
+}
+try {
+  const { url } = await runServer(parsed.config)
+  if (process.stdout.isTTY !== true) process.stderr.write(`cc-gateway-mock listening on ${url}\n`)
+} catch (err) {
+  if (err instanceof WorldFileError) process.stderr.write(`cc-gateway-mock: invalid world file:\n  ${err.problems.join('\n  ')}\n`)
+  else process.stderr.write(`cc-gateway-mock: cannot start: ${(err as Error).message}\n`)
+  process.exit(2)
+}

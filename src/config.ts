@@ -1,0 +1,102 @@
+/**
+ * Configuration: CLI flags with environment twins, validated at start. Every option is one row of
+ * `optionTable`; `parseConfig` turns argv + env into a typed Config or a list of clear messages.
+ * Precedence: flag, then environment variable, then default.
+ */
+import { parseArgs } from 'node:util'
+
+type Kind =
+  | { type: 'int', min: number, max: number }
+  | { type: 'enum', values: readonly string[] }
+  | { type: 'bool' }
+  | { type: 'string' }
+
+interface OptionSpec { flag: string, env: string, kind: Kind, default: unknown, help: string }
+
+export const optionTable = {
+  host: { flag: 'host', env: 'HOST', kind: { type: 'string' }, default: '127.0.0.1', help: 'address to listen on (0.0.0.0 in the Docker image)' },
+  port: { flag: 'port', env: 'PORT', kind: { type: 'int', min: 0, max: 65535 }, default: 8043, help: 'port (0 = any free port); the real gateway uses 8043' },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', kind: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', help: 'pino log level' },
+  auth: { flag: 'auth', env: 'AUTH_MODE', kind: { type: 'enum', values: ['compat', 'strict', 'off'] }, default: 'compat', help: 'which credential may act for which agent (docs/auth.md)' },
+  guidRotation: { flag: 'guid-rotation', env: 'GUID_ROTATION', kind: { type: 'enum', values: ['static', 'dynamic'] }, default: 'static', help: 'static = AUTHMODE 1; dynamic = AUTHMODE 2, a new GUID on every poll and handshake' },
+  guidGraceMs: { flag: 'guid-grace-ms', env: 'GUID_GRACE_MS', kind: { type: 'int', min: 0, max: 3600000 }, default: 30000, help: 'dynamic rotation: how long the previous GUID keeps working' },
+  pollWaitMs: { flag: 'poll-wait-ms', env: 'POLL_WAIT_MS', kind: { type: 'int', min: 0, max: 600000 }, default: 10000, help: 'how long an event poll is held when no event waits' },
+  inactivityTimeoutMs: { flag: 'inactivity-timeout-ms', env: 'INACTIVITY_TIMEOUT_MS', kind: { type: 'int', min: 0, max: 86400000 }, default: 120000, help: 'sign out an agent that neither polls nor handshakes for this long (0 = never)' },
+  queueCap: { flag: 'queue-cap', env: 'QUEUE_CAP', kind: { type: 'int', min: 1, max: 1000000 }, default: 1000, help: 'events kept per agent; on overflow the oldest is dropped' },
+  bodyLimit: { flag: 'body-limit', env: 'BODY_LIMIT', kind: { type: 'int', min: 1024, max: 104857600 }, default: 1048576, help: 'largest request body in bytes' },
+  eventGenTime: { flag: 'event-gen-time', env: 'EVENT_GEN_TIME', kind: { type: 'bool' }, default: false, help: 'add eventGenTime to events, as newer gateways do' },
+  emptyPoll: { flag: 'empty-poll', env: 'EMPTY_POLL', kind: { type: 'enum', values: ['absent', 'null'] }, default: 'absent', help: 'no-event poll body: no event key, or "event":null' },
+  agents: { flag: 'agents', env: 'AGENTS_FILE', kind: { type: 'string' }, default: '', help: 'agent roster (YAML or JSON): enables password checks and skills' },
+  scenario: { flag: 'scenario', env: 'SCENARIO', kind: { type: 'string' }, default: '', help: 'world file (default: scenarios/default.yaml)' },
+  seed: { flag: 'seed', env: 'SEED', kind: { type: 'int', min: 0, max: 4294967295 }, default: -1, help: 'make GUIDs reproducible (not secret!); -1 = crypto-random' },
+  tls: { flag: 'tls', env: 'TLS', kind: { type: 'bool' }, default: false, help: 'serve HTTPS with a self-signed certificate made at start' },
+  tlsCert: { flag: 'tls-cert', env: 'TLS_CERT', kind: { type: 'string' }, default: '', help: 'PEM certificate file for HTTPS (with --tls-key)' },
+  tlsKey: { flag: 'tls-key', env: 'TLS_KEY', kind: { type: 'string' }, default: '', help: 'PEM private key file for HTTPS (with --tls-cert)' }
+} as const satisfies Record<string, OptionSpec>
+
+type Table = typeof optionTable
+type ValueOf<K extends Kind> = K extends { type: 'int' } ? number
+  : K extends { type: 'bool' } ? boolean
+    : K extends { type: 'enum', values: readonly (infer V)[] } ? V : string
+
+export type Config = { -readonly [K in keyof Table]: ValueOf<Table[K]['kind']> }
+
+export const defaultConfig = (): Config =>
+  Object.fromEntries(Object.entries(optionTable).map(([k, o]) => [k, o.default])) as Config
+
+function convert (name: string, spec: OptionSpec, raw: string | boolean): { value?: unknown, error?: string } {
+  const k = spec.kind
+  const text = String(raw)
+  switch (k.type) {
+    case 'int': {
+      const n = Number(text)
+      if (!/^-?\d+$/.test(text.trim()) || n < k.min || n > k.max) {
+        return { error: `${name}: expected a whole number from ${k.min} to ${k.max}, got '${text}'` }
+      }
+      return { value: n }
+    }
+    case 'bool':
+      if (raw === true || ['true', '1', 'yes', 'on'].includes(text.toLowerCase())) return { value: true }
+      if (['false', '0', 'no', 'off', ''].includes(text.toLowerCase())) return { value: false }
+      return { error: `${name}: expected true or false, got '${text}'` }
+    case 'enum':
+      if (!k.values.includes(text)) return { error: `${name}: expected one of ${k.values.join(', ')}, got '${text}'` }
+      return { value: text }
+    case 'string':
+      return { value: text }
+  }
+}
+
+export type ParseResult = { ok: true, config: Config, help: boolean } | { ok: false, errors: string[] }
+
+export function parseConfig (argv: string[], env: NodeJS.ProcessEnv): ParseResult {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } }
+  for (const o of Object.values(optionTable) as OptionSpec[]) options[o.flag] = { type: o.kind.type === 'bool' ? 'boolean' : 'string' }
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof values
+  } catch (err) {
+    return { ok: false, errors: [(err as Error).message] }
+  }
+  const config = defaultConfig() as Record<string, unknown>
+  const errors: string[] = []
+  for (const [key, o] of Object.entries(optionTable) as Array<[string, OptionSpec]>) {
+    const fromFlag = values[o.flag]
+    const fromEnv = env[o.env]
+    const raw = fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined)
+    if (raw === undefined) continue
+    const r = convert(fromFlag !== undefined ? `--${o.flag}` : o.env, o, raw)
+    if (r.error !== undefined) errors.push(r.error)
+    else config[key] = r.value
+  }
+  const c = config as Config
+  if ((c.tlsCert === '') !== (c.tlsKey === '')) errors.push('--tls-cert and --tls-key go together')
+  if (errors.length > 0) return { ok: false, errors }
+  return { ok: true, config: c, help: values.help === true }
+}
+
+export function helpText (): string {
+  const rows = (Object.values(optionTable) as OptionSpec[]).map(o =>
+    `  --${o.flag.padEnd(22)} ${o.env.padEnd(22)} ${o.help} (default: ${JSON.stringify(o.default)})`)
+  return ['Usage: cc-gateway-mock [options]', '', '  flag                     environment', ...rows, ''].join('\n')
+}

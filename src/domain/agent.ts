@@ -1,0 +1,36 @@
+/**
+ * One signed-in agent as the simulator keeps it: machine facts, sign-in options, phone, calls,
+ * event queue and liveness. Plain data; the Simulator changes it.
+ */
+import type { AgentFacts } from './agent-machine.js'
+import type { TimerHandle } from './clock.js'
+import type { EventQueue } from './event-queue.js'
+import type { Session } from './sessions.js'
+import type { Skill } from './world.js'
+
+export interface AgentSettings {
+  autoAnswer: boolean
+  autoEnterIdle: boolean
+  releasePhone: boolean
+  phoneNum: string
+  agentType: number
+}
+
+export interface Agent extends AgentFacts {
+  id: string
+  session: Session
+  loginTime: number
+  settings: AgentSettings
+  busyReason: string
+  restReason: string
+  restTimer: TimerHandle | undefined
+  /** The agent's phone is off-hook (always-off-hook agents keep it so between calls). */
+  phoneOffHook: boolean
+  /** Calls the agent is in, active or held, oldest first. */
+  calls: string[]
+  lastCallId: string | undefined
+  lastActive: number
+  inactivityTimer: TimerHandle | undefined
+  queue: EventQueue
+  skills: Skill[]
+}

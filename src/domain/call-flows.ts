@@ -1,0 +1,92 @@
+/**
+ * The event sequences of a voice call, in one place (spec Part C §6; docs/call-flows.md draws them).
+ * Each phase lists, per side, the events in the order an agent polls them. Phone events
+ * (PhoneAlerting, PhoneOffhook) are sent only when that agent's phone is on-hook, PhoneRelease only
+ * when it goes back on-hook (`releasephone`). The state event that ends a call (Ready, Work, ...)
+ * comes from the agent machine after the phase's events. A scenario may replace any phase.
+ */
+import type { EventType } from './events.js'
+
+export type CallPhase =
+  | 'dial' // caller, right after callinner/callout succeeds
+  | 'offer' // called agent, pre-occupied then its phone rings
+  | 'alerting' // caller, when the far end rings
+  | 'presentManual' // called agent with autoanswer off
+  | 'presentAuto' // called agent with autoanswer on
+  | 'connect' // both, when the call is answered (caller first)
+  | 'releaser' // the side that hung up
+  | 'released' // the other side
+  | 'insideCallFail' // caller of an internal call that could not connect
+  | 'callOutFail' // caller of a call-out that could not connect
+  | 'noAnswer' // called agent that let a manual-answer call ring out
+  | 'hold'
+  | 'unhold'
+
+export type CallFlow = Record<CallPhase, EventType[]>
+
+export const defaultCallFlow: CallFlow = {
+  dial: ['AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentState_Busy'],
+  offer: ['AgentState_Busy', 'AgentOther_PhoneAlerting'],
+  alerting: ['AgentEvent_Customer_Alerting'],
+  presentManual: ['AgentOther_PhoneOffhook', 'AgentEvent_Ringing'],
+  presentAuto: ['AgentOther_PhoneOffhook', 'AgentEvent_Auto_Answer'],
+  connect: ['AgentEvent_Talking'],
+  releaser: ['AgentEvent_Call_Release', 'AgentOther_PhoneRelease'],
+  released: ['AgentEvent_Customer_Release', 'AgentOther_PhoneRelease'],
+  insideCallFail: ['AgentEvent_Inside_Call_Fail', 'AgentOther_PhoneRelease'],
+  callOutFail: ['AgentOther_PhoneRelease', 'AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail'],
+  noAnswer: ['AgentEvent_No_Answer', 'AgentOther_PhoneRelease'],
+  hold: ['AgentEvent_Hold'],
+  unhold: ['AgentEvent_Talking']
+}
+
+/** What an event's content is built from. */
+export interface CallView {
+  callid: string
+  feature: '6' | '7'
+  /** Number shown as caller (the caller agent's id for an internal call). */
+  caller: string
+  /** The called agent's id, or the dialled number. */
+  called: string
+  /** For this side: the other party's number (Customer_Release.number). */
+  otherParty: string
+  /** For this side: it was the caller. */
+  isCaller: boolean
+  internal: boolean
+}
+
+/** `content` of each call event, keys and value types as the spec's examples (§5.1, Part C §1). */
+export function callEventContent (type: EventType, call: CallView, hungUpByThisSide: boolean): unknown {
+  switch (type) {
+    case 'AgentOther_PhoneAlerting':
+    case 'AgentState_Busy':
+      return null
+    case 'AgentOther_PhoneOffhook':
+      return { type: 'main' }
+    case 'AgentOther_PhoneRelease':
+      return { phoneState: hungUpByThisSide ? 2 : 3 }
+    case 'AgentEvent_Customer_Alerting':
+      return { callid: call.callid, otherPhoneWorkno: '', otherPhone: call.called, type: 'main' }
+    case 'AgentEvent_Ringing':
+    case 'AgentEvent_Auto_Answer':
+      // Agents as caller are shown with an `a` prefix (spec §5.1, Part C §1).
+      return {
+        caller: call.internal ? `a${call.caller}` : call.caller,
+        transfer: 'no',
+        callid: call.callid,
+        transfrom: '',
+        called: call.called,
+        type: 'main',
+        mediaAbility: '1',
+        feature: call.feature,
+        ...(type === 'AgentEvent_Auto_Answer' ? { mediaType: 5 } : { mediaType: '5' })
+      }
+    case 'AgentEvent_Talking':
+      return { caller: call.caller, callid: call.callid, called: call.called, feature: call.feature, type: 'main', mediaAbility: '1' }
+    case 'AgentEvent_Customer_Release':
+      return { callid: call.callid, number: call.otherParty }
+    default:
+      // Call_Release, Hold, No_Answer, Inside_Call_Fail, Call_Out_Fail, Connect_Fail: the bare callid.
+      return call.callid
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Every CC-Gateway result code (spec §7 and Part C §3) as one table. Domain code names errors by
+ * key only; `plugins/error-envelope.ts` is the one place that renders a key into the gateway's
+ * `{"message","retcode"}` envelope. The real gateway reports business failures inside an HTTP 200
+ * body, so the status lives here too (always 200 for vendor codes).
+ * Messages are English renderings of Huawei's meanings; 000-003 keeps the real captured text.
+ */
+
+interface CatalogueEntry { readonly retcode: string, readonly message: string }
+
+function entry (retcode: string, message: string): CatalogueEntry { return { retcode, message } }
+
+export const errorCatalogue = {
+  // 000: request and credential errors
+  WRONG_EVENT_METHOD: entry('000-001', 'wrong method used to fetch agent events'),
+  INVALID_PARAMETER: entry('000-002', 'parameters or address passed in the URL are invalid'),
+  NO_RIGHT: entry('000-003', 'no right to invite resouce'),
+  AGENT_SWITCHING_OVER: entry('000-004', 'the agent is being switched over'),
+  INSPECTOR_IS_SELF: entry('000-005', 'the agent to be inspected is the inspector'),
+  MESSAGE_PARAMETER_ERROR: entry('000-006', 'message parameter error'),
+  CALLED_REPEATEDLY: entry('000-007', 'the interface was called repeatedly'),
+  SERVER_CONFIG_INVALID: entry('999-001', 'server configuration is invalid'),
+
+  // 100: sign-in, sign-out and agent state
+  LOGIN_PARAM_EMPTY: entry('100-001', 'sign-in parameters are empty or invalid'),
+  ALREADY_SIGNED_IN: entry('100-002', 'the agent has already signed in'),
+  LOGIN_CTI_EXCEPTION: entry('100-003', 'CTI exception during sign-in'),
+  WRONG_PASSWORD: entry('100-004', 'wrong user name or password'),
+  LOGOUT_PARAM_INVALID: entry('100-005', 'sign-out parameters are invalid'),
+  NOT_SIGNED_IN: entry('100-006', 'the agent has not signed in'),
+  OPERATION_EXCEPTION: entry('100-007', 'exception while executing the agent operation'),
+  ALREADY_SIGNED_OUT: entry('100-008', 'the agent has already signed out'),
+  STATE_NOT_ALLOWED: entry('100-009', 'setting the agent state failed'),
+  LOGOUT_WRONG_STATE: entry('100-010', 'the agent state does not allow sign-out'),
+  LOGIN_PARAM_INVALID: entry('100-011', 'invalid parameter at sign-in'),
+  LOGIN_AGENT_TYPE_INVALID: entry('100-012', 'invalid agent type at sign-in'),
+  PHONE_INVALID: entry('100-013', 'the phone is invalid when binding the agent phone'),
+  PHONE_OUT_OF_RANGE: entry('100-014', 'the signed-in phone is outside the configured range'),
+  FORCE_LOGIN_DISABLED: entry('100-015', 'the agent has signed in and may not be forced out'),
+  LOGIN_IP_INVALID: entry('100-016', 'invalid IP address at sign-in'),
+  UPORTAL_AUTH_FAILED: entry('100-017', 'uPortal authentication failed'),
+  VDN_MISMATCH: entry('100-018', 'the sign-in vdnId differs from the playback vdnId'),
+  SKILL_QUERY_PARAM_INVALID: entry('100-019', 'invalid parameter when querying skill queues'),
+  PASSWORD_EXPIRED: entry('100-020', 'the agent password has expired'),
+  SIGN_IN_IN_PROGRESS: entry('100-021', 'the agent is signing in; do not call again'),
+
+  // 110: account and password management
+  MODIFY_PASSWORD_FAILED: entry('110-002', 'modifying the password failed'),
+  OLD_PASSWORD_WRONG: entry('110-003', 'the old password is wrong'),
+  ACCOUNT_LOCKED: entry('110-016', 'the account is locked'),
+  PASSWORD_LENGTH_INVALID: entry('110-020', 'the password must be 8 to 30 characters long'),
+  ACCOUNT_LOCKED_TEMPORARILY: entry('110-021', 'the account is locked'),
+
+  // 101: agent conference
+  NO_CONFERENCE: entry('101-001', 'no conference'),
+  NOT_CONFERENCE_CHAIRMAN: entry('101-002', 'the agent is not the conference chairman'),
+
+  // 200: call control
+  WRONG_OUTBOUND_NUMBER: entry('200-001', 'wrong outbound number'),
+  NO_CALL_TO_ANSWER: entry('200-002', 'no call to answer'),
+  MUTE_NO_CALL: entry('200-003', 'mute: no call'),
+  MUTE_WRONG_STATE: entry('200-004', 'mute: wrong call state'),
+  CONNECT_HOLD_NO_CALL: entry('200-005', 'connect hold: no call'),
+  CONNECT_HOLD_NO_HELD_CALL: entry('200-006', 'connect hold: no held call'),
+  UNMUTE_NO_CALL: entry('200-007', 'unmute: no call'),
+  UNMUTE_WRONG_STATE: entry('200-008', 'unmute: wrong call state'),
+  PLAY_VOICE_NO_CALL: entry('200-009', 'play voice: no call'),
+  CONFERENCE_NO_CALL: entry('200-010', 'three-party call: no call'),
+  CONFERENCE_NO_HELD_CALL: entry('200-011', 'three-party call: no held call'),
+  TRANSFER_NO_CALL: entry('200-012', 'transfer: no call'),
+  HOLD_NO_CALL: entry('200-013', 'hold: no call'),
+  HOLD_WRONG_STATE: entry('200-014', 'hold: wrong call state'),
+  UNHOLD_NO_HELD_CALL: entry('200-015', 'unhold: no held call'),
+  UNHOLD_WRONG_STATE: entry('200-016', 'unhold: wrong call state'),
+  RELEASE_NO_CALL: entry('200-017', 'release: no call'),
+  INNER_CALL_NOT_ALLOWED: entry('200-018', 'internal call or consultation not allowed in the current call state'),
+
+  // 300: agent-group queries
+  GROUP_NO_RIGHT: entry('300-001', 'agent-group query: no right'),
+  GROUP_NO_AGENT: entry('300-002', 'agent-group query: no such agent'),
+  GROUP_NO_GROUP: entry('300-003', 'agent-group query: no such group'),
+  GROUP_QUERY_FAILED: entry('300-004', 'agent-group query failed'),
+
+  // 400: call data
+  CALLDATA_NO_CALL: entry('400-001', 'call data: no call'),
+  CALLDATA_NOTHING_TO_SET: entry('400-002', 'call data: nothing to set'),
+  CALLDATA_NO_HELD_CALL: entry('400-003', 'call data: no held call'),
+
+  // 500: record and playback
+  RECORD_STATE_ERROR: entry('500-001', 'record or playback state error'),
+
+  // 600: queue devices
+  QUEUE_NO_SKILL: entry('600-001', 'queue device: no skill configured'),
+  QUEUE_NO_QUEUE: entry('600-002', 'queue device: no queue configured'),
+  QUEUE_NO_ACCESS_CODE: entry('600-003', 'queue device: no access code configured'),
+  QUEUE_NO_IVR: entry('600-004', 'queue device: no IVR configured'),
+  QUEUE_QUERY_FAILED: entry('600-005', 'queue device query failed'),
+
+  // 700, 800, 900: text chat, video, quality inspection
+  TEXT_CHAT_ERROR: entry('700-001', 'text chat operation failed'),
+  VIDEO_PLAYBACK_ERROR: entry('800-001', 'video playback failed'),
+  INSPECTION_ERROR: entry('900-001', 'quality-inspection operation failed')
+} as const satisfies Record<string, CatalogueEntry>
+
+export type ErrorKey = keyof typeof errorCatalogue

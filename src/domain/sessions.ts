@@ -1,0 +1,89 @@
+/**
+ * Sign-in sessions and their GUIDs (spec §1). A GUID names one session of one agent; sign-out,
+ * forced sign-in elsewhere and forced sign-out end it for good. With dynamic rotation (AUTHMODE 2)
+ * a session gets a new GUID on each poll and handshake; the previous one keeps working for a short
+ * grace period so a request already in flight is not refused.
+ */
+import type { Clock } from './clock.js'
+import type { IdSource } from './ids.js'
+
+export interface Session {
+  agentId: string
+  guid: string
+  previousGuid: string | undefined
+  previousValidUntil: number
+  open: boolean
+}
+
+export type AuthMode = 'compat' | 'strict' | 'off'
+
+export interface Credentials {
+  /** Value of the `Guid` header (any case), if sent. */
+  header: string | undefined
+  /** Every JSESSIONID value found in `Cookie` headers. */
+  cookies: string[]
+}
+
+export type AuthVerdict =
+  | { ok: true }
+  | { ok: false, reason: 'missing' | 'unknown' | 'other-agent', owner?: string, acceptedBy?: AuthMode }
+
+export class SessionStore {
+  private readonly byGuid = new Map<string, Session>()
+
+  constructor (private readonly clock: Clock, private readonly ids: IdSource, private readonly graceMs: number) {}
+
+  open (agentId: string): Session {
+    const session: Session = { agentId, guid: this.ids.guid(), previousGuid: undefined, previousValidUntil: 0, open: true }
+    this.byGuid.set(session.guid, session)
+    return session
+  }
+
+  close (session: Session): void {
+    session.open = false
+    this.byGuid.delete(session.guid)
+    if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
+  }
+
+  /** Issue a new GUID for `session` (dynamic mode); the old one stays valid for the grace period. */
+  rotate (session: Session): string {
+    if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
+    session.previousGuid = session.guid
+    session.previousValidUntil = this.clock.now() + this.graceMs
+    session.guid = this.ids.guid()
+    this.byGuid.set(session.guid, session)
+    return session.guid
+  }
+
+  lookup (guid: string): Session | undefined {
+    const s = this.byGuid.get(guid)
+    if (s === undefined || !s.open) return undefined
+    if (guid !== s.guid && this.clock.now() > s.previousValidUntil) {
+      this.byGuid.delete(guid)
+      return undefined
+    }
+    return s
+  }
+
+  /** Does a request with `creds` may act for `agentId` under `mode`? (issue #2 auth modes) */
+  check (agentId: string, creds: Credentials, mode: AuthMode): AuthVerdict {
+    if (mode === 'off') return { ok: true }
+    const headerSession = creds.header === undefined ? undefined : this.lookup(creds.header)
+    const cookieSessions = creds.cookies.map(c => this.lookup(c)).filter((s): s is Session => s !== undefined)
+    if (creds.header === undefined && creds.cookies.length === 0) return { ok: false, reason: 'missing' }
+    if (mode === 'strict') {
+      if (headerSession?.agentId === agentId || cookieSessions.some(s => s.agentId === agentId)) return { ok: true }
+    } else if (creds.header !== undefined) {
+      // compat: a Guid header must be this agent's own.
+      if (headerSession?.agentId === agentId) return { ok: true }
+    } else if (cookieSessions.length > 0) {
+      // compat: clients sharing one cookie jar send the last signed-in agent's cookie (Part B §8).
+      return { ok: true }
+    }
+    const other = headerSession ?? cookieSessions[0]
+    if (other === undefined) return { ok: false, reason: 'unknown' }
+    return { ok: false, reason: 'other-agent', owner: other.agentId, acceptedBy: creds.header === undefined ? 'compat' : 'off' }
+  }
+
+  clear (): void { this.byGuid.clear() }
+}

@@ -1,0 +1,339 @@
+/**
+ * The simulated CC-Gateway: owns agents, sessions, event queues and calls, with one method per
+ * gateway operation (named after the vendor's "Method Name in Logs"). Methods either return what
+ * the route answers or throw a GatewayError naming a catalogue key. No HTTP in here.
+ *
+ * LIMITATIONS: one VDN, one gateway node (GUID suffix AgentGateway0); push mode (callBackUri) is
+ * accepted at sign-in but events are still delivered by polling; no media, recording, transfer or
+ * conference; skills only affect the lists returned by resetskill/agentskills.
+ */
+import { transition, agentStateCode, type AgentCommand, type CommandInput } from './agent-machine.js'
+import type { Agent } from './agent.js'
+import { CallEngine } from './call-engine.js'
+import { defaultCallFlow, type CallFlow } from './call-flows.js'
+import type { Clock } from './clock.js'
+import { fail } from './errors.js'
+import { EventQueue, type Waiter } from './event-queue.js'
+import type { EventSpec, GatewayEvent } from './events.js'
+import type { IdSource } from './ids.js'
+import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
+import { WorldIndex, type World, type Skill } from './world.js'
+
+export interface SimulatorLog {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+export interface SimulatorOptions {
+  clock: Clock
+  ids: IdSource
+  world: World
+  authMode: AuthMode
+  guidRotation: 'static' | 'dynamic'
+  /** How long a poll is held when no event waits (spec §4.1: 100 × 100 ms). */
+  pollWaitMs: number
+  /** No poll or handshake for this long signs the agent out (spec §2: 2 minutes). */
+  inactivityTimeoutMs: number
+  /** Events kept per agent; on overflow the oldest is dropped. */
+  queueCap: number
+  /** How long a rotated-out GUID keeps working. */
+  guidGraceMs: number
+  log: SimulatorLog
+  callFlow?: CallFlow
+}
+
+export type LoginKind = 'login' | 'forceLogin' | 'loginEx'
+
+export interface LoginInput {
+  password?: string | undefined
+  phonenum?: string | undefined
+  autoanswer?: boolean | undefined
+  autoenteridle?: boolean | undefined
+  releasephone?: boolean | undefined
+  agenttype?: number | undefined
+  status?: number | undefined
+}
+
+export interface LoginResult {
+  guid: string
+  result: {
+    vdnid: number
+    workno: string
+    mediatype: string
+    loginTime: string
+    isForceChange: string
+    serverName: string
+    timeRemaining: string
+  }
+}
+
+export interface PollResult { event: GatewayEvent | undefined, newGuid: string | undefined }
+
+const signInCommand: Record<number, AgentCommand> = { 3: 'signInBusy', 4: 'signInIdle', 5: 'signInWork' }
+
+export class Simulator {
+  readonly clock: Clock
+  readonly sessions: SessionStore
+  readonly calls: CallEngine
+  readonly agents = new Map<string, Agent>()
+  world: WorldIndex
+
+  constructor (readonly opts: SimulatorOptions) {
+    this.clock = opts.clock
+    this.world = new WorldIndex(opts.world)
+    this.sessions = new SessionStore(opts.clock, opts.ids, opts.guidGraceMs)
+    this.calls = new CallEngine(this, opts.ids, opts.callFlow ?? defaultCallFlow)
+  }
+
+  // ---- sign-in family (spec §2) -------------------------------------------------------------
+
+  login (agentId: string, input: LoginInput, kind: LoginKind): LoginResult {
+    const status = input.status ?? 4
+    if (kind !== 'loginEx' && (input.password === undefined || input.phonenum === undefined || input.phonenum === '')) {
+      fail('LOGIN_PARAM_EMPTY', `${input.password === undefined ? 'password' : 'phonenum'} is required`)
+    }
+    const command = signInCommand[status]
+    if (command === undefined) fail('LOGIN_PARAM_INVALID', `status must be 3, 4 or 5, got ${status}`)
+    const agentType = input.agenttype ?? 4
+    if (agentType !== 4 && agentType !== 11) fail('LOGIN_AGENT_TYPE_INVALID', `agenttype must be 4 or 11, got ${agentType}`)
+    const rostered = this.world.roster.get(agentId)
+    if (this.world.roster.size > 0 && (rostered === undefined || (rostered.password !== undefined && rostered.password !== (input.password ?? '')))) {
+      fail('WRONG_PASSWORD')
+    }
+    const existing = this.agents.get(agentId)
+    if (existing !== undefined) {
+      if (kind !== 'forceLogin') fail('ALREADY_SIGNED_IN')
+      this.signOutNow(existing, 'forced sign-in elsewhere')
+    }
+    const now = this.clock.now()
+    const agent: Agent = {
+      id: agentId,
+      status: 'signedOut',
+      pendingBusy: false,
+      pendingRest: false,
+      lastCallConnected: false,
+      autoEnterIdle: input.autoenteridle ?? true,
+      session: this.sessions.open(agentId),
+      loginTime: now,
+      settings: {
+        autoAnswer: input.autoanswer ?? true,
+        autoEnterIdle: input.autoenteridle ?? true,
+        // The forcelogin table documents releasephone default false (Part C §5.3).
+        releasePhone: input.releasephone ?? (kind !== 'forceLogin'),
+        phoneNum: input.phonenum ?? rostered?.phone ?? '',
+        agentType
+      },
+      busyReason: '0',
+      restReason: '0',
+      restTimer: undefined,
+      phoneOffHook: false,
+      calls: [],
+      lastCallId: undefined,
+      lastActive: now,
+      inactivityTimer: undefined,
+      queue: new EventQueue(this.opts.queueCap, (dropped) =>
+        this.opts.log.warn({ agent: agentId, dropped: dropped.eventType, cap: this.opts.queueCap }, 'event queue full: oldest event dropped')),
+      skills: this.world.skillsOf(agentId)
+    }
+    this.agents.set(agentId, agent)
+    this.apply(agent, command)
+    this.armInactivity(agent)
+    return {
+      guid: agent.session.guid,
+      result: {
+        vdnid: 1,
+        workno: agentId,
+        mediatype: kind === 'loginEx' ? 'TFF' : 'TTF',
+        loginTime: String(now),
+        isForceChange: 'false',
+        serverName: 'AgentGateway',
+        timeRemaining: ''
+      }
+    }
+  }
+
+  logout (agentId: string): void {
+    const agent = this.signedIn(agentId)
+    const r = transition(agent, 'signOut')
+    if (!r.ok) fail(r.error)
+    this.signOutNow(agent, 'logout')
+  }
+
+  forceLogout (agentId: string, reason?: number): void {
+    const agent = this.signedIn(agentId)
+    this.signOutNow(agent, reason === undefined ? 'forcelogout' : `forcelogout reason ${reason}`)
+  }
+
+  /** Sign out at once: calls released, ShutdownService to a held poll, session ended, state dropped. */
+  signOutNow (agent: Agent, cause: string): void {
+    this.calls.dropAllOf(agent)
+    agent.restTimer?.cancel()
+    agent.inactivityTimer?.cancel()
+    this.apply(agent, 'forceSignOut')
+    this.sessions.close(agent.session)
+    agent.queue.wake()
+    agent.queue.clear()
+    this.agents.delete(agent.id)
+    this.opts.log.info({ agent: agent.id, cause }, 'agent signed out')
+  }
+
+  resetSkill (agentId: string, autoflag: boolean, skillIds: string | undefined): Skill[] {
+    const agent = this.signedIn(agentId)
+    const configured = this.world.skillsOf(agentId)
+    if (autoflag) agent.skills = configured
+    else {
+      const wanted = new Set((skillIds ?? '').split(';').map(s => s.trim()).filter(s => s !== ''))
+      agent.skills = configured.filter(s => wanted.has(String(s.id)))
+    }
+    return agent.skills
+  }
+
+  agentSkills (agentId: string): Skill[] { return this.signedIn(agentId).skills }
+
+  handShake (agentId: string): string | undefined {
+    const agent = this.signedIn(agentId)
+    this.touch(agent)
+    return this.opts.guidRotation === 'dynamic' ? this.sessions.rotate(agent.session) : undefined
+  }
+
+  // ---- agent state (spec §3) ----------------------------------------------------------------
+
+  getAgentStatus (agentId: string): { agentState: number, isWorking: boolean } {
+    const agent = this.signedIn(agentId)
+    return { agentState: agentStateCode(agent), isWorking: this.calls.isTalking(agent) }
+  }
+
+  sayBusy (agentId: string, reason: number | undefined, prolong: boolean): void {
+    const agent = this.signedIn(agentId)
+    agent.busyReason = String(reason ?? 0)
+    this.command(agent, 'sayBusy', { prolong })
+  }
+
+  cancelBusy (agentId: string): void { this.command(this.signedIn(agentId), 'cancelBusy') }
+  sayFree (agentId: string): void { this.command(this.signedIn(agentId), 'sayFree') }
+  work (agentId: string): void { this.command(this.signedIn(agentId), 'work') }
+  cancelWork (agentId: string): void { this.command(this.signedIn(agentId), 'cancelWork') }
+
+  rest (agentId: string, seconds: number, cause: number, prolong: boolean): void {
+    const agent = this.signedIn(agentId)
+    agent.restReason = String(cause)
+    this.command(agent, 'rest', { prolong })
+    agent.restTimer?.cancel()
+    // Rest expiry is a reminder only: the agent stays in rest (Part C §1, Rest_Timeout).
+    agent.restTimer = this.clock.setTimer(seconds * 1000, () => {
+      agent.restTimer = undefined
+      if (this.agents.get(agent.id) === agent && agent.status === 'rest') this.apply(agent, 'restTimeout')
+    })
+  }
+
+  cancelRest (agentId: string): void {
+    const agent = this.signedIn(agentId)
+    this.command(agent, 'cancelRest')
+    agent.restTimer?.cancel()
+    agent.restTimer = undefined
+  }
+
+  setAutoAnswer (agentId: string, flag: boolean): void { this.signedIn(agentId).settings.autoAnswer = flag }
+
+  setAutoEnterIdle (agentId: string, flag: boolean): void {
+    const agent = this.signedIn(agentId)
+    agent.settings.autoEnterIdle = flag
+    agent.autoEnterIdle = flag
+  }
+
+  // ---- events (spec §4) ---------------------------------------------------------------------
+
+  /**
+   * Long poll: an event at once if one waits, else hold up to pollWaitMs for the next one.
+   * `alive` tells whether the client is still there; an event is never handed to a gone client.
+   */
+  async getAgentEvent (agentId: string, alive: () => boolean, onHeld?: (cancel: () => void) => void): Promise<PollResult> {
+    const agent = this.signedIn(agentId)
+    this.touch(agent)
+    let event = agent.queue.take()
+    if (event === undefined && this.opts.pollWaitMs > 0) {
+      event = await new Promise<GatewayEvent | undefined>((resolve) => {
+        const timer = this.clock.setTimer(this.opts.pollWaitMs, () => { agent.queue.release(waiter); resolve(undefined) })
+        const waiter: Waiter = {
+          alive,
+          deliver: (e) => { timer.cancel(); resolve(e) }
+        }
+        agent.queue.hold(waiter)
+        onHeld?.(() => { timer.cancel(); agent.queue.release(waiter); resolve(undefined) })
+      })
+    }
+    const still = this.agents.get(agentId)
+    let newGuid: string | undefined
+    if (still === agent) {
+      this.touch(agent)
+      if (this.opts.guidRotation === 'dynamic') newGuid = this.sessions.rotate(agent.session)
+    }
+    return { event, newGuid }
+  }
+
+  /** `GET agentevent/allagentevent`: every waiting event of every agent, drained. */
+  allAgentEvent (): GatewayEvent[] {
+    const out: GatewayEvent[] = []
+    for (const agent of this.agents.values()) {
+      for (let e = agent.queue.take(); e !== undefined; e = agent.queue.take()) out.push(e)
+    }
+    return out
+  }
+
+  // ---- credentials --------------------------------------------------------------------------
+
+  /** Order: the agent must be signed in (100-006), then the credential must fit (000-003). */
+  authorize (agentId: string, creds: Credentials): AuthVerdict {
+    this.signedIn(agentId)
+    return this.sessions.check(agentId, creds, this.opts.authMode)
+  }
+
+  /** For routes without an agent id: any live session will do (unless auth is off). */
+  authorizeAny (creds: Credentials): boolean {
+    if (this.opts.authMode === 'off') return true
+    return [creds.header, ...creds.cookies].some(g => g !== undefined && this.sessions.lookup(g) !== undefined)
+  }
+
+  // ---- internals shared with the call engine ------------------------------------------------
+
+  signedIn (agentId: string): Agent {
+    const agent = this.agents.get(agentId)
+    if (agent === undefined) fail('NOT_SIGNED_IN')
+    return agent
+  }
+
+  emit (agent: Agent, spec: EventSpec): void {
+    agent.queue.push({ eventType: spec.eventType, workNo: agent.id, content: spec.content, genTime: this.clock.now() })
+  }
+
+  /** Run a machine command and enqueue its events; a refused command throws its code. */
+  command (agent: Agent, cmd: AgentCommand, input: CommandInput = {}): void {
+    const r = transition(agent, cmd, { busyReason: agent.busyReason, restReason: agent.restReason, loginTime: String(agent.loginTime), ...input })
+    if (!r.ok) fail(r.error)
+    Object.assign(agent, r.change)
+    for (const e of r.emit) this.emit(agent, e)
+  }
+
+  /** Like command, for transitions the simulator itself drives (they cannot be refused). */
+  apply (agent: Agent, cmd: AgentCommand): void {
+    const r = transition(agent, cmd, { busyReason: agent.busyReason, restReason: agent.restReason, loginTime: String(agent.loginTime) })
+    if (!r.ok) { this.opts.log.warn({ agent: agent.id, status: agent.status, command: cmd }, 'simulator transition refused'); return }
+    Object.assign(agent, r.change)
+    for (const e of r.emit) this.emit(agent, e)
+  }
+
+  touch (agent: Agent): void { agent.lastActive = this.clock.now() }
+
+  /** The 2-minute rule: one timer per agent, re-armed lazily from lastActive when it fires. */
+  private armInactivity (agent: Agent): void {
+    const timeout = this.opts.inactivityTimeoutMs
+    if (timeout <= 0) return
+    const due = agent.lastActive + timeout - this.clock.now()
+    agent.inactivityTimer = this.clock.setTimer(due, () => {
+      if (this.agents.get(agent.id) !== agent) return
+      if (agent.queue.holding) this.touch(agent)
+      if (this.clock.now() - agent.lastActive >= timeout) this.signOutNow(agent, 'inactivity')
+      else this.armInactivity(agent)
+    })
+  }
+}

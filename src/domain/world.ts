@@ -1,0 +1,82 @@
+/**
+ * The simulated contact centre around the agents a client signs in (issue #3): the agent roster,
+ * simulated agents that answer internal calls, and external numbers for call-out. Loaded from a
+ * world file (see src/world/); this module only holds the shapes and the look-ups.
+ */
+
+export type PeerBehaviour = 'answer' | 'noAnswer' | 'reject' | 'busy' | 'notSignedIn' | 'invalid'
+
+export interface PeerSpec {
+  behaviour: PeerBehaviour
+  /** answer / reject: ms of ringing first. */
+  afterMs?: number | undefined
+  /** answer: the far end hangs up this many ms after answering. */
+  hangUpAfterMs?: number | undefined
+}
+
+export interface SimulatedAgent extends PeerSpec { id: string, name?: string | undefined, phone?: string | undefined }
+
+export interface ExternalNumber extends PeerSpec {
+  /** Exact number, or... */
+  number?: string | undefined
+  /** ...a regular expression matched against the whole dialled number. */
+  pattern?: string | undefined
+  name?: string | undefined
+}
+
+export interface Skill { id: number, name: string }
+
+export interface RosterAgent {
+  id: string
+  password?: string | undefined
+  phone?: string | undefined
+  name?: string | undefined
+  skills?: number[] | undefined
+}
+
+export interface World {
+  /** Manual-answer ring timeout for real agents and `noAnswer` peers. */
+  ringTimeoutMs: number
+  /** Caller number shown for call-outs when the request leaves `caller` empty. */
+  defaultCaller: string
+  skills: Skill[]
+  /** Empty: any agent id in range may sign in with any password. */
+  roster: RosterAgent[]
+  simulatedAgents: SimulatedAgent[]
+  externalNumbers: ExternalNumber[]
+}
+
+export const emptyWorld = (): World => ({
+  ringTimeoutMs: 30000,
+  defaultCaller: '10086',
+  skills: [{ id: 1, name: 'voice' }],
+  roster: [],
+  simulatedAgents: [],
+  externalNumbers: []
+})
+
+export class WorldIndex {
+  readonly roster = new Map<string, RosterAgent>()
+  readonly simulated = new Map<string, SimulatedAgent>()
+  private readonly exact = new Map<string, ExternalNumber>()
+  private readonly patterns: Array<{ re: RegExp, spec: ExternalNumber }> = []
+
+  constructor (readonly world: World) {
+    for (const a of world.roster) this.roster.set(a.id, a)
+    for (const a of world.simulatedAgents) this.simulated.set(a.id, a)
+    for (const n of world.externalNumbers) {
+      if (n.number !== undefined) this.exact.set(n.number, n)
+      else if (n.pattern !== undefined) this.patterns.push({ re: new RegExp(`^(?:${n.pattern})$`), spec: n })
+    }
+  }
+
+  external (number: string): ExternalNumber | undefined {
+    return this.exact.get(number) ?? this.patterns.find(p => p.re.test(number))?.spec
+  }
+
+  skillsOf (agentId: string): Skill[] {
+    const ids = this.roster.get(agentId)?.skills
+    if (ids === undefined) return this.world.skills
+    return this.world.skills.filter(s => ids.includes(s.id))
+  }
+}

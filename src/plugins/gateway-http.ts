@@ -1,0 +1,176 @@
+/**
+ * Everything HTTP that is the same for every route: body parsing that accepts what real clients
+ * send, one error handler that renders domain errors and validation failures into the gateway's
+ * envelope, JSON 404/405 answers, credential checks, and one log line per request naming the
+ * vendor's method.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import sjson from 'secure-json-parse'
+import type { ErrorKey } from '../domain/error-catalogue.js'
+import { GatewayError } from '../domain/errors.js'
+import type { Credentials } from '../domain/sessions.js'
+import { agentIdRe } from '../schemas/gateway.js'
+import { JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
+
+export const GATEWAY_PREFIX = '/agentgateway/resource'
+
+export type AuthNeed = 'agent' | 'any' | 'none'
+
+/** Per-route settings (Fastify route `config`). */
+export interface RouteConfig {
+  /** The vendor's "Method Name in Logs". */
+  op: string
+  auth: AuthNeed
+  /** Code for a request that fails schema validation; 'login' picks 100-001 or 100-011. */
+  invalid?: ErrorKey | 'login'
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig { op?: string, auth?: AuthNeed, invalid?: ErrorKey | 'login' }
+  interface FastifyRequest { retcode: string | undefined }
+}
+
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const
+
+/** All JSESSIONID values in the Cookie header(s), tolerating empty headers and echoed attributes. */
+export function jsessionIds (header: string | string[] | undefined): string[] {
+  if (header === undefined) return []
+  const out: string[] = []
+  for (const part of (Array.isArray(header) ? header.join(';') : header).split(/[;,]/)) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === 'JSESSIONID') {
+      const v = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+      if (v !== '') out.push(v)
+    }
+  }
+  return out
+}
+
+export function credentialsOf (req: FastifyRequest): Credentials {
+  const g = req.headers.guid
+  const header = Array.isArray(g) ? g.join(', ') : g
+  return { header: header === undefined || header === '' ? undefined : header.trim(), cookies: jsessionIds(req.headers.cookie) }
+}
+
+function send (reply: FastifyReply, status: number, body: Envelope): FastifyReply {
+  reply.request.retcode = body.retcode
+  return reply.code(status).header('content-type', JSON_TYPE).send(body)
+}
+
+function validationKey (err: FastifyError, invalid: ErrorKey | 'login' | undefined): ErrorKey {
+  if (invalid === 'login') return err.validation?.some(v => v.keyword === 'required') === true ? 'LOGIN_PARAM_EMPTY' : 'LOGIN_PARAM_INVALID'
+  return invalid ?? 'INVALID_PARAMETER'
+}
+
+function validationMessage (err: FastifyError): string {
+  const v = err.validation?.[0]
+  if (v === undefined) return err.message
+  const missing = (v.params as { missingProperty?: string }).missingProperty
+  const field = missing ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.')
+  const where = err.validationContext === 'body' ? '' : `${err.validationContext ?? ''} `
+  if (missing !== undefined) return `${where}${field} is required`
+  return `${where}${field === '' ? (err.validationContext ?? 'request') : field} ${v.message ?? 'is invalid'}`.trim()
+}
+
+export default fp(async function gatewayHttp (app: FastifyInstance) {
+  app.decorateRequest('retcode', undefined)
+
+  // One parser for every content type: real clients send text/plain, JSON or nothing at all on
+  // body-less calls (Part B §18). Empty → no body; anything else must be JSON.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim()
+    if (text === '') { done(null, undefined); return }
+    try {
+      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }))
+    } catch (err) {
+      done(new GatewayError('INVALID_PARAMETER', `malformed JSON body: ${(err as Error).message}`), undefined)
+    }
+  })
+
+  // Every route answers JSON; set the exact type once, before any handler runs.
+  app.addHook('onRequest', async (_req, reply) => { reply.header('content-type', JSON_TYPE) })
+
+  // Credentials (spec §1, issue #2 auth modes): agent signed in (100-006) first, then the GUID (000-003).
+  app.addHook('preValidation', async (req) => {
+    const need = req.routeOptions.config.auth
+    if (need === undefined || need === 'none') return
+    const creds = credentialsOf(req)
+    if (need === 'any') {
+      if (!app.simulator.authorizeAny(creds)) throw new GatewayError('NO_RIGHT')
+      return
+    }
+    const agentId = (req.params as { agentid?: string }).agentid
+    if (agentId === undefined || !agentIdRe.test(agentId)) return // validation answers 000-002
+    const verdict = app.simulator.authorize(agentId, creds)
+    if (!verdict.ok) {
+      if (verdict.reason === 'other-agent') {
+        req.log.warn({ agent: agentId, owner: verdict.owner, auth: app.simulator.opts.authMode, acceptedBy: verdict.acceptedBy },
+          `credential belongs to agent ${verdict.owner ?? '?'}, not ${agentId}; --auth ${verdict.acceptedBy ?? 'off'} would accept it`)
+      }
+      throw new GatewayError('NO_RIGHT')
+    }
+  })
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof GatewayError) return send(reply, 200, fromError(err))
+    if (err.validation !== undefined) {
+      return send(reply, 200, failure(validationKey(err, req.routeOptions.config.invalid), validationMessage(err)))
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return send(reply, 413, failure('INVALID_PARAMETER', `request body is larger than ${app.initialConfig.bodyLimit ?? 0} bytes`))
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return send(reply, 200, failure('INVALID_PARAMETER', err.message))
+    }
+    req.log.error({ err }, 'unexpected error')
+    return send(reply, 500, failure('OPERATION_EXCEPTION', 'internal error in the mock; see its log'))
+  })
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? ''
+    return send(reply, 404, failure('INVALID_PARAMETER', `no such interface: ${req.method} ${path}`))
+  })
+
+  // Wrong verb on a known path → 405 with the methods it does take (JAX-RS would answer so too).
+  const verbs = new Map<string, Set<string>>()
+  app.addHook('onRoute', (route) => {
+    if (route.config?.op === '__405') return
+    const set = verbs.get(route.url) ?? new Set<string>()
+    for (const m of [route.method].flat()) set.add(m)
+    verbs.set(route.url, set)
+  })
+  app.decorate('addWrongVerbRoutes', function addWrongVerbRoutes () {
+    for (const [url, allowed] of verbs) {
+      const others = METHODS.filter(m => !allowed.has(m))
+      if (others.length === 0) continue
+      const allow = [...allowed].join(', ')
+      app.route({
+        method: others,
+        url,
+        config: { op: '__405', auth: 'none' },
+        handler: (req, reply) => send(reply.header('allow', allow), 405, failure('INVALID_PARAMETER', `${req.method} is not supported here; use ${allow}`))
+      })
+    }
+  })
+
+  // One log line per request, named after the vendor's method (Method Name in Logs).
+  app.addHook('onResponse', async (req, reply) => {
+    const op = req.routeOptions.config.op ?? 'unknown'
+    if (op.startsWith('__mock')) { req.log.debug({ op, status: reply.statusCode }, op); return }
+    req.log.info({
+      op,
+      method: req.method,
+      url: req.url,
+      agent: (req.params as { agentid?: string } | undefined)?.agentid,
+      status: reply.statusCode,
+      retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),
+      ms: Math.round(reply.elapsedTime * 100) / 100
+    }, op === '__405' ? 'wrong verb' : op)
+  })
+}, { name: 'gateway-http' })
+
+declare module 'fastify' {
+  interface FastifyInstance { addWrongVerbRoutes(): void }
+}

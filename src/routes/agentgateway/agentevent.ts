@@ -1,0 +1,42 @@
+/**
+ * `agentevent/...`: event polling (spec §4, Part B §11–§14). One event per response under `event`;
+ * with nothing to deliver the request is held, then answered `{"message":"","retcode":"0"}`.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import type { GatewayEvent } from '../../domain/events.js'
+import { setGuid } from '../../plugins/envelope.js'
+import { AgentIdParams } from '../../schemas/gateway.js'
+
+export interface EventRenderOptions { eventGenTime: boolean, emptyPoll: 'absent' | 'null' }
+
+export function renderEvent (e: GatewayEvent, withGenTime: boolean): object {
+  return withGenTime
+    ? { eventType: e.eventType, eventGenTime: e.genTime, workNo: e.workNo, content: e.content }
+    : { eventType: e.eventType, workNo: e.workNo, content: e.content }
+}
+
+const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, opts) => {
+  const sim = app.simulator
+
+  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, async () =>
+    ({ message: '', retcode: '0', event: sim.allAgentEvent().map(e => renderEvent(e, opts.eventGenTime)) }))
+
+  app.get('/agentevent/:agentid', {
+    schema: { params: AgentIdParams, querystring: Type.Object({ calldata: Type.Optional(Type.String()) }) },
+    config: { op: 'getAgentEvent', auth: 'agent' }
+  }, async (req, reply) => {
+    const res = reply.raw
+    const socket = req.raw.socket as { destroyed?: boolean } | null
+    // A client that has gone away must not be handed an event: it would be lost with the socket.
+    const alive = (): boolean => socket?.destroyed !== true && !res.destroyed && !res.writableEnded
+    const { event, newGuid } = await sim.getAgentEvent(req.params.agentid, alive, (cancel) => {
+      res.once('close', () => { if (!res.writableEnded) cancel() })
+    })
+    if (newGuid !== undefined) setGuid(reply, newGuid)
+    if (event !== undefined) return { message: '', retcode: '0', event: renderEvent(event, opts.eventGenTime) }
+    return opts.emptyPoll === 'null' ? { message: '', retcode: '0', event: null } : { message: '', retcode: '0' }
+  })
+}
+
+export default agentevent

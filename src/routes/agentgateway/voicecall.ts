@@ -1,0 +1,69 @@
+/**
+ * `voicecall/{agentid}/...`: the internal call of the seed, call-out, answer, release, hold,
+ * retrieve and phone linkage (spec §6, Part B §16–§19).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { fail } from '../../domain/errors.js'
+import type { DialInput } from '../../domain/call-engine.js'
+import { ok } from '../../plugins/envelope.js'
+import { AgentIdParams, CALLAPPDATA_MAX_BYTES, CallIdQuery, DialBody } from '../../schemas/gateway.js'
+
+function dialInput (body: { called: string, caller?: string | undefined, skillid?: number | undefined, callappdata?: string | undefined }): DialInput {
+  if (body.callappdata !== undefined && Buffer.byteLength(body.callappdata, 'utf8') > CALLAPPDATA_MAX_BYTES) {
+    fail('INVALID_PARAMETER', `callappdata is longer than ${CALLAPPDATA_MAX_BYTES} bytes`)
+  }
+  return { called: body.called, caller: body.caller, skillid: body.skillid, callappdata: body.callappdata }
+}
+
+const voicecall: FastifyPluginAsyncTypebox = async (app) => {
+  const calls = app.simulator.calls
+  const agent = { schema: { params: AgentIdParams } }
+
+  app.put('/voicecall/:agentid/callinner', {
+    schema: { params: AgentIdParams, body: DialBody },
+    config: { op: 'callInner', auth: 'agent' }
+  }, async (req) => ok(calls.callInner(req.params.agentid, dialInput(req.body)), ''))
+
+  app.put('/voicecall/:agentid/callout', {
+    schema: { params: AgentIdParams, body: DialBody },
+    config: { op: 'callout', auth: 'agent' }
+  }, async (req) => ok(calls.callOut(req.params.agentid, dialInput(req.body)), ''))
+
+  app.put('/voicecall/:agentid/answer', {
+    schema: { params: AgentIdParams, querystring: CallIdQuery },
+    config: { op: 'answer', auth: 'agent' }
+  }, async (req) => { calls.answer(req.params.agentid, req.query.callid); return ok({}) })
+
+  app.delete('/voicecall/:agentid/release', { ...agent, config: { op: 'release', auth: 'agent' } }, async (req) => {
+    calls.release(req.params.agentid)
+    return ok({})
+  })
+  app.delete('/voicecall/:agentid', { ...agent, config: { op: 'releaseEx', auth: 'agent' } }, async (req) => {
+    calls.release(req.params.agentid)
+    return ok({})
+  })
+
+  app.post('/voicecall/:agentid/hold', { ...agent, config: { op: 'hold', auth: 'agent' } }, async (req) => {
+    calls.hold(req.params.agentid)
+    return ok({})
+  })
+  app.post('/voicecall/:agentid/gethold', {
+    schema: { params: AgentIdParams, querystring: CallIdQuery },
+    config: { op: 'getHold', auth: 'agent' }
+  }, async (req) => { calls.getHold(req.params.agentid, req.query.callid); return ok({}) })
+
+  app.put('/voicecall/:agentid/phonepickup', { ...agent, config: { op: 'phonePickup', auth: 'agent' } }, async (req) => {
+    calls.phonePickup(req.params.agentid)
+    return ok({})
+  })
+  app.put('/voicecall/:agentid/phonehangup', { ...agent, config: { op: 'phoneHangUp', auth: 'agent' } }, async (req) => {
+    calls.phoneHangup(req.params.agentid)
+    return ok({})
+  })
+  app.delete('/voicecall/:agentid/releasephone', { ...agent, config: { op: 'releasePhone', auth: 'agent' } }, async (req) => {
+    calls.phoneHangup(req.params.agentid)
+    return ok({})
+  })
+}
+
+export default voicecall
