@@ -4,38 +4,60 @@
  * routes under /__mock. Never listens; see server.ts.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { RealClock, type Clock } from './domain/clock.js'
+import { ManualClock, RealClock, type Clock } from './domain/clock.js'
 import { createIdSource } from './domain/ids.js'
+import type { Scenario } from './domain/scenario.js'
+import { ScenarioRegistry } from './domain/scenario-registry.js'
 import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
 import { defaultConfig, type Config } from './config.js'
 import { loggerOptions } from './logger.js'
+import adminAccess from './plugins/admin-access.js'
+import faults from './plugins/faults.js'
 import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
+import journal from './plugins/journal.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
 import onlineagent from './routes/agentgateway/onlineagent.js'
 import voicecall from './routes/agentgateway/voicecall.js'
+import { registerAdmin } from './routes/mock/admin.js'
 import health from './routes/mock/health.js'
-import { loadWorld } from './world/load-world.js'
+import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios } from './world/load-world.js'
 
 declare module 'fastify' {
   interface FastifyInstance { simulator: Simulator, mockConfig: Config }
 }
 
 export interface BuildOptions {
-  /** Defaults to the wall clock. Tests pass a ManualClock. */
+  /** Defaults to the wall clock, or a ManualClock with `clock: 'virtual'`. Tests pass a ManualClock. */
   clock?: Clock
-  /** Defaults to the world file named by config.scenario (scenarios/default.yaml). */
+  /** A world to use instead of the scenario files (becomes the active scenario 'test'). */
   world?: World
+  /** Scenarios to use instead of reading config.scenario (already loaded). */
+  scenarios?: Scenario[]
   /** Fastify logger setting; defaults to pino per config.logLevel. */
   logger?: FastifyServerOptions['logger']
   /** Extra Fastify server options (https, ...). */
   server?: Partial<FastifyServerOptions>
 }
 
+function initialScenarios (config: Config, opts: BuildOptions): { scenarios: Scenario[], fallback: World } {
+  const fallback = loadScenarioFile(defaultWorldPath).world
+  applyRoster(fallback, config.agents)
+  let scenarios: Scenario[]
+  if (opts.world !== undefined) scenarios = [{ name: 'test', description: '', source: 'test', world: opts.world, faults: [], timeline: [] }]
+  else if (opts.scenarios !== undefined) scenarios = opts.scenarios
+  else if (config.scenario.length > 0) scenarios = loadScenarios(config.scenario)
+  else scenarios = [loadScenarioFile(defaultWorldPath)]
+  if (opts.world === undefined) for (const s of scenarios) applyRoster(s.world, config.agents)
+  return { scenarios, fallback }
+}
+
 export async function buildApp (partial: Partial<Config> = {}, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...defaultConfig(), ...partial }
-  const world = opts.world ?? loadWorld(config.scenario, config.agents)
+  const { scenarios, fallback } = initialScenarios(config, opts)
+  const first = scenarios[0]
+  const seed = config.seed >= 0 ? config.seed : first?.seed
   const app = Fastify({
     logger: opts.logger ?? loggerOptions(config.logLevel),
     // One line per request comes from our onResponse hook, named after the vendor's method.
@@ -49,9 +71,10 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
 
   const log = app.log
   const simulator = new Simulator({
-    clock: opts.clock ?? new RealClock(),
-    ids: createIdSource({ seed: config.seed >= 0 ? config.seed : undefined }),
-    world,
+    clock: opts.clock ?? (config.clock === 'virtual' ? new ManualClock(Date.now()) : new RealClock()),
+    ids: createIdSource({ seed }),
+    seed,
+    world: first?.world ?? fallback,
     authMode: config.auth,
     guidRotation: config.guidRotation,
     pollWaitMs: config.pollWaitMs,
@@ -62,14 +85,22 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   })
   app.decorate('simulator', simulator)
   app.decorate('mockConfig', config)
+  const registry = new ScenarioRegistry(simulator, fallback)
+  for (const s of scenarios) registry.add(s)
+  if (first !== undefined) registry.activate(first.name)
+  app.decorate('scenarios', registry)
 
   // Held polls are answered (empty) when the server closes, so clients see a clean end.
   app.addHook('preClose', async () => {
     for (const agent of simulator.agents.values()) agent.queue.wake()
   })
 
+  await app.register(journal, { size: config.journalSize })
+  await app.register(faults)
   await app.register(gatewayHttp)
+  await app.register(adminAccess, { token: config.adminToken })
   await app.register(health)
+  if (!config.noAdmin) await registerAdmin(app)
   await app.register(async (gw) => {
     await gw.register(onlineagent)
     await gw.register(agentevent, { eventGenTime: config.eventGenTime, emptyPoll: config.emptyPoll })

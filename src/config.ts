@@ -10,6 +10,7 @@ type Kind =
   | { type: 'enum', values: readonly string[] }
   | { type: 'bool' }
   | { type: 'string' }
+  | { type: 'list' }
 
 interface OptionSpec { flag: string, env: string, kind: Kind, default: unknown, help: string }
 
@@ -27,8 +28,13 @@ export const optionTable = {
   eventGenTime: { flag: 'event-gen-time', env: 'EVENT_GEN_TIME', kind: { type: 'bool' }, default: false, help: 'add eventGenTime to events, as newer gateways do' },
   emptyPoll: { flag: 'empty-poll', env: 'EMPTY_POLL', kind: { type: 'enum', values: ['absent', 'null'] }, default: 'absent', help: 'no-event poll body: no event key, or "event":null' },
   agents: { flag: 'agents', env: 'AGENTS_FILE', kind: { type: 'string' }, default: '', help: 'agent roster (YAML or JSON): enables password checks and skills' },
-  scenario: { flag: 'scenario', env: 'SCENARIO', kind: { type: 'string' }, default: '', help: 'world file (default: scenarios/default.yaml)' },
-  seed: { flag: 'seed', env: 'SEED', kind: { type: 'int', min: 0, max: 4294967295 }, default: -1, help: 'make GUIDs reproducible (not secret!); -1 = crypto-random' },
+  scenario: { flag: 'scenario', env: 'SCENARIO', kind: { type: 'list' }, default: [], help: 'scenario file or folder, repeatable (env: comma-separated); the first is active (default: scenarios/default.yaml)' },
+  watch: { flag: 'watch', env: 'WATCH', kind: { type: 'bool' }, default: false, help: 'reload changed scenario files without a restart' },
+  seed: { flag: 'seed', env: 'SEED', kind: { type: 'int', min: 0, max: 4294967295 }, default: -1, help: 'make GUIDs, call ids and random faults repeat exactly (GUIDs become guessable); -1 = random' },
+  clock: { flag: 'clock', env: 'CLOCK', kind: { type: 'enum', values: ['real', 'virtual'] }, default: 'real', help: 'virtual: time stands still until POST /__mock/clock/advance' },
+  journalSize: { flag: 'journal-size', env: 'JOURNAL_SIZE', kind: { type: 'int', min: 0, max: 1000000 }, default: 1000, help: 'requests kept in the journal (0 disables it)' },
+  adminToken: { flag: 'admin-token', env: 'ADMIN_TOKEN', kind: { type: 'string' }, default: '', help: 'require Authorization: Bearer <token> on /__mock/* (except health, ready)' },
+  noAdmin: { flag: 'no-admin', env: 'NO_ADMIN', kind: { type: 'bool' }, default: false, help: 'disable the control API (/__mock/* except health, ready)' },
   tls: { flag: 'tls', env: 'TLS', kind: { type: 'bool' }, default: false, help: 'serve HTTPS with a self-signed certificate made at start' },
   tlsCert: { flag: 'tls-cert', env: 'TLS_CERT', kind: { type: 'string' }, default: '', help: 'PEM certificate file for HTTPS (with --tls-key)' },
   tlsKey: { flag: 'tls-key', env: 'TLS_KEY', kind: { type: 'string' }, default: '', help: 'PEM private key file for HTTPS (with --tls-cert)' }
@@ -37,15 +43,20 @@ export const optionTable = {
 type Table = typeof optionTable
 type ValueOf<K extends Kind> = K extends { type: 'int' } ? number
   : K extends { type: 'bool' } ? boolean
-    : K extends { type: 'enum', values: readonly (infer V)[] } ? V : string
+    : K extends { type: 'list' } ? string[]
+      : K extends { type: 'enum', values: readonly (infer V)[] } ? V : string
 
 export type Config = { -readonly [K in keyof Table]: ValueOf<Table[K]['kind']> }
 
 export const defaultConfig = (): Config =>
-  Object.fromEntries(Object.entries(optionTable).map(([k, o]) => [k, o.default])) as Config
+  Object.fromEntries(Object.entries(optionTable).map(([k, o]) => [k, Array.isArray(o.default) ? [...o.default] : o.default])) as unknown as Config
 
-function convert (name: string, spec: OptionSpec, raw: string | boolean): { value?: unknown, error?: string } {
+function convert (name: string, spec: OptionSpec, raw: string | boolean | string[]): { value?: unknown, error?: string } {
   const k = spec.kind
+  if (k.type === 'list') {
+    const items = Array.isArray(raw) ? raw : String(raw).split(',')
+    return { value: items.map(i => i.trim()).filter(i => i !== '') }
+  }
   const text = String(raw)
   switch (k.type) {
     case 'int': {
@@ -70,9 +81,11 @@ function convert (name: string, spec: OptionSpec, raw: string | boolean): { valu
 export type ParseResult = { ok: true, config: Config, help: boolean } | { ok: false, errors: string[] }
 
 export function parseConfig (argv: string[], env: NodeJS.ProcessEnv): ParseResult {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } }
-  for (const o of Object.values(optionTable) as OptionSpec[]) options[o.flag] = { type: o.kind.type === 'bool' ? 'boolean' : 'string' }
-  let values: Record<string, string | boolean | undefined>
+  const options: Record<string, { type: 'string' | 'boolean', multiple?: boolean }> = { help: { type: 'boolean' } }
+  for (const o of Object.values(optionTable) as OptionSpec[]) {
+    options[o.flag] = { type: o.kind.type === 'bool' ? 'boolean' : 'string', ...(o.kind.type === 'list' ? { multiple: true } : {}) }
+  }
+  let values: Record<string, string | boolean | string[] | undefined>
   try {
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof values
   } catch (err) {
@@ -91,6 +104,7 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv): ParseResul
   }
   const c = config as Config
   if ((c.tlsCert === '') !== (c.tlsKey === '')) errors.push('--tls-cert and --tls-key go together')
+  if (c.watch && c.scenario.length === 0) errors.push('--watch needs --scenario')
   if (errors.length > 0) return { ok: false, errors }
   return { ok: true, config: c, help: values.help === true }
 }

@@ -33,4 +33,13 @@ export interface Agent extends AgentFacts {
   inactivityTimer: TimerHandle | undefined
   queue: EventQueue
   skills: Skill[]
+  /** Event faults armed by a scenario: drop or duplicate the next events, or hold them back. */
+  eventFaults: EventFaults | undefined
+}
+
+export interface EventFaults {
+  drop: number
+  duplicate: number
+  /** Events queued while held back, delivered in order when the timer fires. */
+  held: import('./events.js').GatewayEvent[] | undefined
 }

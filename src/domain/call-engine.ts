@@ -28,6 +28,8 @@ export interface Call {
   /** The simulated far end, when the called party is not a signed-in agent. */
   peer: PeerSpec | undefined
   state: 'alerting' | 'talking' | 'released'
+  /** The far end has put the call on hold (control API; the gateway sends no event for it). */
+  farHeld: boolean
   legs: Leg[]
   callappdata: string
   skillid: number | undefined
@@ -87,6 +89,7 @@ export class CallEngine {
       called: input.called,
       peer,
       state: 'alerting',
+      farHeld: false,
       legs: [{ agentId: agent.id, role: 'caller', state: 'dialing' }],
       callappdata: input.callappdata ?? '',
       skillid: input.skillid,
@@ -141,6 +144,11 @@ export class CallEngine {
     this.connect(call)
     const hangUp = call.peer?.hangUpAfterMs
     if (hangUp !== undefined) this.after(call, hangUp, () => this.end(call, undefined, 'farRelease'))
+  }
+
+  farHold (callid: string): void {
+    const call = this.active.get(callid)
+    if (call !== undefined) call.farHeld = !call.farHeld
   }
 
   farHangUp (callid: string): void {
@@ -204,6 +212,13 @@ export class CallEngine {
       const call = this.active.get(callid)
       if (call !== undefined) this.end(call, agent.id, 'release')
     }
+  }
+
+  /** Forget every call (reset). Timers are cancelled; no events. */
+  clear (): void {
+    for (const call of this.active.values()) this.clearTimers(call)
+    this.active.clear()
+    this.finished.clear()
   }
 
   isTalking (agent: Agent): boolean {

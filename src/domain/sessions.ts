@@ -45,6 +45,13 @@ export class SessionStore {
     if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
   }
 
+  /** The session's GUIDs stop working, but the agent stays signed in (a GUID expiry fault). */
+  expire (session: Session): void {
+    this.byGuid.delete(session.guid)
+    if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
+    session.previousGuid = undefined
+  }
+
   /** Issue a new GUID for `session` (dynamic mode); the old one stays valid for the grace period. */
   rotate (session: Session): string {
     if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)

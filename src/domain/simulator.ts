@@ -15,7 +15,9 @@ import type { Clock } from './clock.js'
 import { fail } from './errors.js'
 import { EventQueue, type Waiter } from './event-queue.js'
 import type { EventSpec, GatewayEvent } from './events.js'
-import type { IdSource } from './ids.js'
+import { FaultEngine } from './faults.js'
+import { seededRandom, type IdSource } from './ids.js'
+import type { ForcedState, TimelineAction } from './scenario.js'
 import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
 import { WorldIndex, type World, type Skill } from './world.js'
 
@@ -40,7 +42,14 @@ export interface SimulatorOptions {
   guidGraceMs: number
   log: SimulatorLog
   callFlow?: CallFlow
+  /** Seeds fault probabilities and delay ranges; crypto-random when absent. */
+  seed?: number | undefined
+  /** Events kept per agent in the admin history. */
+  historySize?: number
 }
+
+/** Something that wants to see every event as it is queued (the scenario timeline). */
+export type EventObserver = (agentId: string, eventType: string) => void
 
 export type LoginKind = 'login' | 'forceLogin' | 'loginEx'
 
@@ -76,6 +85,11 @@ export class Simulator {
   readonly sessions: SessionStore
   readonly calls: CallEngine
   readonly agents = new Map<string, Agent>()
+  readonly faults: FaultEngine
+  readonly random: () => number
+  /** Recent events per agent id, kept across sign-outs for the admin API (bounded). */
+  readonly history = new Map<string, GatewayEvent[]>()
+  observer: EventObserver | undefined
   world: WorldIndex
 
   constructor (readonly opts: SimulatorOptions) {
@@ -83,6 +97,8 @@ export class Simulator {
     this.world = new WorldIndex(opts.world)
     this.sessions = new SessionStore(opts.clock, opts.ids, opts.guidGraceMs)
     this.calls = new CallEngine(this, opts.ids, opts.callFlow ?? defaultCallFlow)
+    this.random = opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x5bd1e995)
+    this.faults = new FaultEngine(this.random)
   }
 
   // ---- sign-in family (spec §2) -------------------------------------------------------------
@@ -133,7 +149,8 @@ export class Simulator {
       inactivityTimer: undefined,
       queue: new EventQueue(this.opts.queueCap, (dropped) =>
         this.opts.log.warn({ agent: agentId, dropped: dropped.eventType, cap: this.opts.queueCap }, 'event queue full: oldest event dropped')),
-      skills: this.world.skillsOf(agentId)
+      skills: this.world.skillsOf(agentId),
+      eventFaults: undefined
     }
     this.agents.set(agentId, agent)
     this.apply(agent, command)
@@ -294,6 +311,109 @@ export class Simulator {
     return [creds.header, ...creds.cookies].some(g => g !== undefined && this.sessions.lookup(g) !== undefined)
   }
 
+  // ---- control (admin API, scenarios, faults) ----------------------------------------------
+
+  /** GUID expiry: the agent stays signed in but its GUIDs stop working (clients must sign in again). */
+  expireGuid (agentId: string): void { this.sessions.expire(this.signedIn(agentId).session) }
+
+  /** Jump to a state without replaying calls: any call is released by the far end first. */
+  setState (agentId: string, state: ForcedState): void {
+    const agent = this.signedIn(agentId)
+    if (state === 'signedOut') { this.signOutNow(agent, 'forced by control'); return }
+    for (const callid of [...agent.calls]) this.calls.farHangUp(callid)
+    agent.restTimer?.cancel()
+    agent.restTimer = undefined
+    const target = { idle: 'idle', busy: 'notReady', rest: 'rest', work: 'work' } as const
+    Object.assign(agent, { status: target[state], pendingBusy: false, pendingRest: false })
+    const event = {
+      idle: { eventType: 'AgentState_Ready', content: null },
+      busy: { eventType: 'AgentState_SetNotReady_Success', content: { reason: agent.busyReason } },
+      rest: { eventType: 'AgentState_SetRest_Success', content: { reason: agent.restReason } },
+      work: { eventType: 'AgentState_Work', content: null }
+    }[state]
+    this.emit(agent, event)
+  }
+
+  /** Queue any event for a signed-in agent. */
+  inject (agentId: string, eventType: string, content: unknown): void {
+    this.emit(this.signedIn(agentId), { eventType, content })
+  }
+
+  /** Arm an event fault for the agent's next events. */
+  eventFault (agentId: string, kind: 'drop' | 'duplicate' | 'delay', delayMs = 0): void {
+    const agent = this.signedIn(agentId)
+    const f = agent.eventFaults ??= { drop: 0, duplicate: 0, held: undefined }
+    if (kind === 'drop') f.drop++
+    else if (kind === 'duplicate') f.duplicate++
+    else if (f.held === undefined) {
+      f.held = []
+      this.clock.setTimer(delayMs, () => {
+        const held = f.held ?? []
+        f.held = undefined
+        if (this.agents.get(agent.id) === agent) for (const e of held) agent.queue.push(e)
+      })
+    }
+  }
+
+  /** Carry out a timeline action; `agent` fills in when the step names none. */
+  perform (action: TimelineAction, agent: string | undefined, source: string): void {
+    const who = (a: { agent?: string | undefined }): string => {
+      const id = a.agent ?? agent
+      if (id === undefined) throw new Error('no agent named and none triggered the step')
+      return id
+    }
+    try {
+      if ('farHangUp' in action) this.activeCallOf(who(action.farHangUp), id => this.calls.farHangUp(id))
+      else if ('farAnswer' in action) this.activeCallOf(who(action.farAnswer), id => this.calls.farAnswer(id))
+      else if ('signOut' in action) this.signOutNow(this.signedIn(who(action.signOut)), source)
+      else if ('expireGuid' in action) this.expireGuid(who(action.expireGuid))
+      else if ('setState' in action) this.setState(who(action.setState), action.setState.state)
+      else if ('inject' in action) this.inject(who(action.inject), action.inject.eventType, action.inject.content ?? null)
+      else this.faults.arm(action.armFault, source)
+      this.opts.log.info({ source, action: Object.keys(action)[0], agent }, 'scenario step')
+    } catch (err) {
+      this.opts.log.warn({ source, action: Object.keys(action)[0], agent, err: (err as Error).message }, 'scenario step could not run')
+    }
+  }
+
+  private activeCallOf (agentId: string, run: (callid: string) => void): void {
+    const agent = this.signedIn(agentId)
+    const callid = agent.calls[agent.calls.length - 1]
+    if (callid === undefined) throw new Error(`agent ${agentId} has no call`)
+    run(callid)
+  }
+
+  /** Sign every agent out silently (no events), drop calls and history: a fresh start. */
+  resetAll (): void {
+    for (const agent of [...this.agents.values()]) this.resetAgent(agent.id)
+    this.history.clear()
+    this.calls.clear()
+  }
+
+  /** One agent back to signed out, silently; its held poll is answered empty. */
+  resetAgent (agentId: string): void {
+    const agent = this.agents.get(agentId)
+    this.history.delete(agentId)
+    if (agent === undefined) return
+    for (const callid of [...agent.calls]) this.calls.farHangUp(callid)
+    agent.restTimer?.cancel()
+    agent.inactivityTimer?.cancel()
+    this.sessions.close(agent.session)
+    agent.queue.clear()
+    agent.queue.wake()
+    this.agents.delete(agentId)
+    this.history.delete(agentId)
+  }
+
+  /** Swap the world (scenario activation). Agents the new roster no longer knows are signed out. */
+  setWorld (world: World): void {
+    this.world = new WorldIndex(world)
+    if (this.world.roster.size === 0) return
+    for (const agent of [...this.agents.values()]) {
+      if (!this.world.roster.has(agent.id)) this.signOutNow(agent, 'not in the new roster')
+    }
+  }
+
   // ---- internals shared with the call engine ------------------------------------------------
 
   signedIn (agentId: string): Agent {
@@ -302,8 +422,33 @@ export class Simulator {
     return agent
   }
 
-  emit (agent: Agent, spec: EventSpec): void {
-    agent.queue.push({ eventType: spec.eventType, workNo: agent.id, content: spec.content, genTime: this.clock.now() })
+  emit (agent: Agent, spec: EventSpec | { eventType: string, content: unknown }): void {
+    const event: GatewayEvent = { eventType: spec.eventType, workNo: agent.id, content: spec.content, genTime: this.clock.now() }
+    this.remember(event)
+    this.observer?.(agent.id, event.eventType)
+    const f = agent.eventFaults
+    if (f === undefined) { agent.queue.push(event); return }
+    if (f.drop > 0) { f.drop--; this.opts.log.info({ agent: agent.id, event: event.eventType }, 'fault: event dropped'); return }
+    const copies = f.duplicate > 0 ? 2 : 1
+    if (f.duplicate > 0) f.duplicate--
+    for (let i = 0; i < copies; i++) {
+      if (f.held !== undefined) f.held.push(event)
+      else agent.queue.push(event)
+    }
+  }
+
+  private remember (event: GatewayEvent): void {
+    const size = this.opts.historySize ?? 100
+    if (size <= 0) return
+    let list = this.history.get(event.workNo)
+    if (list === undefined) {
+      // Bound the number of agents remembered too, oldest first.
+      if (this.history.size >= 10000) this.history.delete(this.history.keys().next().value!)
+      list = []
+      this.history.set(event.workNo, list)
+    }
+    list.push(event)
+    if (list.length > size) list.splice(0, list.length - size)
   }
 
   /** Run a machine command and enqueue its events; a refused command throws its code. */

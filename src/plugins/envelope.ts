@@ -31,3 +31,8 @@ export function setGuid (reply: FastifyReply, guid: string): void {
   reply.raw.setHeader('Set-Cookie', `JSESSIONID=${guid}; Path=/`)
   reply.raw.setHeader('Set-GUID', `JSESSIONID=${guid}`)
 }
+
+/** A control-API failure: an HTTP status plus a message, rendered in the same envelope. */
+export class AdminError extends Error {
+  constructor (readonly status: number, message: string) { super(message); this.name = 'AdminError' }
+}

@@ -11,7 +11,7 @@ import type { ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
 import { agentIdRe } from '../schemas/gateway.js'
-import { JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
+import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
 
 export const GATEWAY_PREFIX = '/agentgateway/resource'
 
@@ -115,6 +115,9 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof GatewayError) return send(reply, 200, fromError(err))
+    const admin = (req.routeOptions.config.op ?? '').startsWith('__mock')
+    if (err instanceof AdminError) return send(reply, err.status, failure('INVALID_PARAMETER', err.message))
+    if (admin && err.validation !== undefined) return send(reply, 400, failure('INVALID_PARAMETER', validationMessage(err)))
     if (err.validation !== undefined) {
       return send(reply, 200, failure(validationKey(err, req.routeOptions.config.invalid), validationMessage(err)))
     }

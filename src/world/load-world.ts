@@ -2,13 +2,16 @@
  * Reads world and roster files (YAML or JSON), validates them and builds a World. Every problem is
  * reported as `file:line: field: message`; nothing half-loaded is ever returned.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TSchema } from 'typebox'
 import Value from 'typebox/value'
 import { LineCounter, parseDocument, isNode } from 'yaml'
+import type { FaultRule } from '../domain/faults.js'
+import type { Scenario, TimelineAction, TimelineStep } from '../domain/scenario.js'
 import { emptyWorld, type World } from '../domain/world.js'
-import { WorldFileSchema, type WorldFile } from './world-schema.js'
+import { ScenarioFileSchema, WorldFileSchema, type FaultRuleInput, type ScenarioFile, type TimelineStepInput, type WorldFile } from './world-schema.js'
 
 export class WorldFileError extends Error {
   constructor (readonly problems: string[]) {
@@ -61,12 +64,14 @@ function check (file: string, parsed: Parsed, schema: TSchema, data: unknown, to
 }
 
 export function loadWorld (worldFile: string | undefined, rosterFile?: string): World {
-  const world = emptyWorld()
   const file = worldFile === undefined || worldFile === '' ? defaultWorldPath : worldFile
-  const parsed = parseFile(file)
-  const data = (parsed.data ?? {}) as WorldFile
-  check(file, parsed, WorldFileSchema, data)
-  applyWorld(world, data, file)
+  const world = loadScenarioFile(file).world
+  applyRoster(world, rosterFile)
+  return world
+}
+
+/** Add a roster file's agents (`--agents`) to a world. */
+export function applyRoster (world: World, rosterFile: string | undefined): void {
   if (rosterFile !== undefined && rosterFile !== '') {
     const r = parseFile(rosterFile)
     const list = Array.isArray(r.data) ? r.data : (r.data as { agents?: unknown } | null)?.agents
@@ -75,7 +80,75 @@ export function loadWorld (worldFile: string | undefined, rosterFile?: string): 
     check(rosterFile, r, WorldFileSchema, asWorld, Array.isArray(r.data) ? p => p.slice(1) : undefined)
     applyWorld(world, asWorld as WorldFile, rosterFile)
   }
-  return world
+}
+
+/** One scenario file: world, faults and timeline, validated as a whole. */
+export function loadScenarioFile (file: string): Scenario {
+  const parsed = parseFile(file)
+  const data = (parsed.data ?? {}) as ScenarioFile
+  check(file, parsed, ScenarioFileSchema, data)
+  return scenarioFromData({ ...data, name: data.name ?? basename(file, extname(file)) }, file)
+}
+
+/** A validated scenario object (from a file or the admin API) → Scenario. */
+export function scenarioFromData (data: ScenarioFile, source: string): Scenario {
+  const world = emptyWorld()
+  applyWorld(world, data, source)
+  return {
+    name: data.name ?? 'unnamed',
+    description: data.description ?? '',
+    source,
+    world,
+    faults: (data.faults ?? []).map(toRule),
+    timeline: (data.timeline ?? []).map(toStep),
+    seed: data.seed
+  }
+}
+
+/** Files and folders (every .yaml, .yml and .json inside, sorted) → scenarios; any error stops all. */
+export function loadScenarios (paths: string[]): Scenario[] {
+  const files: string[] = []
+  for (const p of paths) {
+    let isDir = false
+    try { isDir = statSync(p).isDirectory() } catch { /* reported by parseFile */ }
+    if (isDir) {
+      files.push(...readdirSync(p).filter(f => /\.(ya?ml|json)$/.test(f)).sort().map(f => join(p, f)))
+    } else files.push(p)
+  }
+  const problems: string[] = []
+  const out: Scenario[] = []
+  for (const f of files) {
+    try { out.push(loadScenarioFile(f)) } catch (err) {
+      if (err instanceof WorldFileError) problems.push(...err.problems)
+      else throw err
+    }
+  }
+  if (problems.length > 0) throw new WorldFileError(problems)
+  const names = new Map<string, string>()
+  for (const s of out) {
+    const other = names.get(s.name)
+    if (other !== undefined) problems.push(`${s.source}: name '${s.name}' is also used by ${other}`)
+    names.set(s.name, s.source)
+  }
+  if (problems.length > 0) throw new WorldFileError(problems)
+  return out
+}
+
+export function toRule (r: FaultRuleInput): FaultRule {
+  return { ...r, match: { ...r.match, agent: r.match.agent === undefined ? undefined : String(r.match.agent) } } as FaultRule
+}
+
+function toStep (s: TimelineStepInput): TimelineStep {
+  const action = s.do as Record<string, Record<string, unknown>>
+  const [kind, arg] = Object.entries(action)[0]!
+  const normal = kind === 'armFault'
+    ? { armFault: toRule(arg as FaultRuleInput) }
+    : { [kind]: { ...arg, ...(arg.agent === undefined ? {} : { agent: String(arg.agent) }) } }
+  return {
+    ...s,
+    after: s.after === undefined ? undefined : { event: s.after.event, agent: s.after.agent === undefined ? undefined : String(s.after.agent) },
+    do: normal as TimelineAction
+  }
 }
 
 function applyWorld (world: World, data: WorldFile, file: string): void {

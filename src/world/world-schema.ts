@@ -43,3 +43,79 @@ export const RosterFileSchema = Type.Union([
   Type.Array(Type.Unknown()),
   Type.Object({ agents: Type.Array(Type.Unknown()) })
 ])
+
+// ---- scenarios: faults and timelines (issue #4) -------------------------------------------------
+
+const Str = Type.String({ minLength: 1 })
+const AgentRef = Type.Union([Type.String({ pattern: '^[0-9]{1,24}$' }), Type.Integer({ minimum: 0 })])
+
+const FaultActionSchema = Type.Union([
+  Type.Object({ retcode: Type.String({ pattern: '^([0-9]{3}-[0-9]{3}|0)$' }), message: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  Type.Object({ delayMs: Type.Union([Ms, Type.Tuple([Ms, Ms])]) }, { additionalProperties: false }),
+  Type.Object({
+    transport: Type.Union(['reset', 'hang', 'truncated', 'malformed', 'http5xx'].map(t => Type.Literal(t))),
+    status: Type.Optional(Type.Integer({ minimum: 500, maximum: 599 }))
+  }, { additionalProperties: false }),
+  Type.Object({ expireGuid: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object({ forceSignOut: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object({ dropNextEvent: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object({ duplicateNextEvent: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object({ delayEventsMs: Ms }, { additionalProperties: false })
+])
+
+export const FaultRuleSchema = Type.Object({
+  id: Type.Optional(Str),
+  name: Type.Optional(Type.String()),
+  match: Type.Object({
+    operation: Type.Optional(Type.Union([Str, Type.Array(Str, { minItems: 1 })])),
+    agent: Type.Optional(AgentRef),
+    callid: Type.Optional(Str),
+    fields: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])))
+  }, { additionalProperties: false }),
+  fire: Type.Optional(Type.Object({
+    times: Type.Optional(Type.Integer({ minimum: 0 })),
+    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 }))
+  }, { additionalProperties: false })),
+  action: FaultActionSchema
+}, { additionalProperties: false })
+
+const AgentArg = Type.Object({ agent: Type.Optional(AgentRef) }, { additionalProperties: false })
+
+export const AgentStateName = Type.Union(['idle', 'busy', 'rest', 'work', 'signedOut'].map(s => Type.Literal(s)))
+
+const TimelineAction = Type.Union([
+  Type.Object({ farHangUp: AgentArg }, { additionalProperties: false }),
+  Type.Object({ farAnswer: AgentArg }, { additionalProperties: false }),
+  Type.Object({ signOut: AgentArg }, { additionalProperties: false }),
+  Type.Object({ expireGuid: AgentArg }, { additionalProperties: false }),
+  Type.Object({ setState: Type.Object({ agent: Type.Optional(AgentRef), state: AgentStateName }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object({
+    inject: Type.Object({ agent: Type.Optional(AgentRef), eventType: Str, content: Type.Optional(Type.Unknown()) }, { additionalProperties: false })
+  }, { additionalProperties: false }),
+  Type.Object({ armFault: FaultRuleSchema }, { additionalProperties: false })
+])
+
+export const TimelineStepSchema = Type.Object({
+  name: Type.Optional(Type.String()),
+  /** ms after the scenario starts. */
+  at: Type.Optional(Ms),
+  /** Or: when this event is queued for an agent (any agent when `agent` is absent). */
+  after: Type.Optional(Type.Object({ event: Str, agent: Type.Optional(AgentRef) }, { additionalProperties: false })),
+  /** Wait this long after the trigger. */
+  delayMs: Type.Optional(Ms),
+  /** Fire on every trigger, not only the first. */
+  repeat: Type.Optional(Type.Boolean()),
+  do: TimelineAction
+}, { additionalProperties: false })
+
+export const ScenarioFileSchema = Type.Object({
+  ...WorldFileSchema.properties,
+  seed: Type.Optional(Type.Integer({ minimum: 0 })),
+  faults: Type.Optional(Type.Array(FaultRuleSchema)),
+  timeline: Type.Optional(Type.Array(TimelineStepSchema))
+}, { additionalProperties: false })
+
+export type ScenarioFile = Static<typeof ScenarioFileSchema>
+export type FaultRuleInput = Static<typeof FaultRuleSchema>
+export type TimelineStepInput = Static<typeof TimelineStepSchema>

@@ -1,0 +1,24 @@
+/**
+ * `--admin-token`: every /__mock/* route except health and ready needs
+ * `Authorization: Bearer <token>`. Gateway routes are never affected and never reveal admin data.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { AdminError } from './envelope.js'
+
+const OPEN = new Set(['__mock.health', '__mock.ready'])
+
+export default fp(async function adminAccess (app: FastifyInstance, opts: { token: string }) {
+  if (opts.token === '') return
+  const want = Buffer.from(`Bearer ${opts.token}`)
+  app.addHook('onRequest', async (req) => {
+    const op = req.routeOptions.config.op ?? ''
+    if (!op.startsWith('__mock') || OPEN.has(op)) {
+      // Unknown paths under /__mock/ must not tell a caller without the token what exists.
+      if (op !== '' || !req.url.startsWith('/__mock')) return
+    }
+    const got = Buffer.from(req.headers.authorization ?? '')
+    if (got.length !== want.length || !timingSafeEqual(got, want)) throw new AdminError(401, 'the control API needs Authorization: Bearer <admin token>')
+  })
+}, { name: 'admin-access' })

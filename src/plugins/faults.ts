@@ -1,0 +1,88 @@
+/**
+ * Fault injection at the HTTP edge (issue #4): before credentials are checked, each gateway request
+ * asks the Simulator's fault engine whether a rule fires. Answers with a scripted retcode, delays,
+ * transport faults (reset, hang, truncated or malformed body, HTTP 5xx) happen here; session and
+ * event faults are handed to the Simulator and the request then runs on.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { delayOf, type ArmedRule } from '../domain/faults.js'
+import { JSON_TYPE } from './envelope.js'
+
+declare module 'fastify' {
+  interface FastifyRequest { faultRule: string | undefined }
+}
+
+const TOMCAT_500 = '<!doctype html><html lang="en"><head><title>HTTP Status 500 – Internal Server Error</title></head>' +
+  '<body><h1>HTTP Status 500 – Internal Server Error</h1></body></html>'
+
+export function requestFields (req: FastifyRequest): Record<string, unknown> {
+  const body = req.body !== null && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}
+  return { ...(req.query as Record<string, unknown>), ...(req.params as Record<string, unknown>), ...body }
+}
+
+export default fp(async function faults (app: FastifyInstance) {
+  const sim = app.simulator
+  app.decorateRequest('faultRule', undefined)
+
+  const sleep = (ms: number): Promise<void> => new Promise(resolve => { sim.clock.setTimer(ms, resolve) })
+
+  async function perform (rule: ArmedRule, req: FastifyRequest, reply: FastifyReply, agent: string | undefined): Promise<boolean> {
+    const a = rule.action
+    const socket = req.raw.socket
+    if ('delayMs' in a) { await sleep(delayOf(a, sim.random)); return false }
+    if ('retcode' in a) {
+      req.retcode = a.retcode
+      await reply.code(200).header('content-type', JSON_TYPE).send({ message: a.message ?? 'fault injected by cc-gateway-mock', retcode: a.retcode })
+      return true
+    }
+    if ('transport' in a) {
+      app.journalTransportFault(req, rule, a.transport)
+      switch (a.transport) {
+        case 'reset':
+          reply.hijack()
+          socket.resetAndDestroy?.() ?? socket.destroy()
+          return true
+        case 'hang':
+          // Never answer: the client times out, or the socket closes with the server.
+          reply.hijack()
+          return true
+        case 'truncated': {
+          reply.hijack()
+          const full = '{"message":"","retcode":"0","result":{"truncated":"by cc-gateway-mock"}}'
+          reply.raw.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': String(full.length) })
+          reply.raw.write(full.slice(0, 20))
+          socket.destroySoon()
+          setImmediate(() => socket.destroy())
+          return true
+        }
+        case 'malformed':
+          req.retcode = undefined
+          await reply.code(200).header('content-type', JSON_TYPE).send('{"message":"","retcode":"0","result":{')
+          return true
+        case 'http5xx':
+          await reply.code(a.status ?? 500).header('content-type', 'text/html;charset=utf-8').send(TOMCAT_500)
+          return true
+      }
+    }
+    if (agent === undefined || !sim.agents.has(agent)) return false
+    if ('expireGuid' in a) sim.expireGuid(agent)
+    else if ('forceSignOut' in a) sim.signOutNow(sim.signedIn(agent), `fault ${rule.name ?? rule.id}`)
+    else if ('dropNextEvent' in a) sim.eventFault(agent, 'drop')
+    else if ('duplicateNextEvent' in a) sim.eventFault(agent, 'duplicate')
+    else if ('delayEventsMs' in a) sim.eventFault(agent, 'delay', a.delayEventsMs)
+    return false
+  }
+
+  app.addHook('preValidation', async (req, reply) => {
+    const op = req.routeOptions.config.op
+    if (op === undefined || op.startsWith('__')) return
+    const fields = requestFields(req)
+    const agent = typeof fields.agentid === 'string' ? fields.agentid : undefined
+    const rule = sim.faults.decide({ operation: op, agent, fields })
+    if (rule === undefined) return
+    req.faultRule = rule.name ?? rule.id
+    req.log.info({ op, agent, rule: req.faultRule, action: Object.keys(rule.action)[0] }, 'fault rule fired')
+    if (await perform(rule, req, reply, agent)) return reply
+  })
+}, { name: 'faults', dependencies: ['journal'] })

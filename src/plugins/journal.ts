@@ -1,0 +1,53 @@
+/**
+ * Records every gateway request in the Journal (issue #5) once its answer is sent, and requests
+ * killed by a transport fault when the fault fires. Credentials are never recorded.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ArmedRule } from '../domain/faults.js'
+import { Journal, scrubBody } from '../domain/journal.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    journal: Journal
+    journalTransportFault(req: FastifyRequest, rule: ArmedRule, fault: string): void
+  }
+}
+
+function pathAndQuery (req: FastifyRequest): { path: string, query: Record<string, string> } {
+  const [path = '', q = ''] = req.url.split('?', 2)
+  return { path, query: Object.fromEntries(new URLSearchParams(q)) }
+}
+
+export default fp(async function journalPlugin (app: FastifyInstance, opts: { size: number }) {
+  const journal = new Journal(opts.size)
+  app.decorate('journal', journal)
+  const now = (): number => app.simulator.clock.now()
+
+  const entry = (req: FastifyRequest, status: number, retcode: string | undefined, durationMs: number, rule: string | undefined): void => {
+    const op = req.routeOptions.config.op ?? 'unknown'
+    if (op.startsWith('__mock')) return
+    const { path, query } = pathAndQuery(req)
+    journal.record({
+      time: now(),
+      method: req.method,
+      path,
+      query,
+      operation: op,
+      agent: (req.params as { agentid?: string } | undefined)?.agentid,
+      status,
+      retcode,
+      durationMs: Math.round(durationMs * 100) / 100,
+      rule,
+      body: scrubBody(req.body)
+    })
+  }
+
+  app.decorate('journalTransportFault', (req: FastifyRequest, rule: ArmedRule, fault: string) =>
+    entry(req, 0, `transport:${fault}`, 0, rule.name ?? rule.id))
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (journal.limit <= 0) return
+    entry(req, reply.statusCode, req.retcode ?? (reply.statusCode === 200 ? '0' : undefined), reply.elapsedTime, req.faultRule)
+  })
+}, { name: 'journal' })

@@ -1,0 +1,352 @@
+/**
+ * The control API (issue #5): everything under /__mock/ that tests and pipelines use to see and
+ * steer the simulated contact centre, described by one route table. JSON in and out; failures use
+ * the gateway envelope with a meaningful HTTP status.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import Type, { type TSchema } from 'typebox'
+import { ManualClock } from '../../domain/clock.js'
+import { GatewayError } from '../../domain/errors.js'
+import type { JournalQuery } from '../../domain/journal.js'
+import type { ForcedState } from '../../domain/scenario.js'
+import type { ScenarioRegistry } from '../../domain/scenario-registry.js'
+import { AdminError } from '../../plugins/envelope.js'
+import { LoginBody } from '../../schemas/gateway.js'
+import { AgentStateName, FaultRuleSchema, ScenarioFileSchema, type FaultRuleInput, type ScenarioFile } from '../../world/world-schema.js'
+import { scenarioFromData, toRule } from '../../world/load-world.js'
+import { agentView, callView } from './views.js'
+
+declare module 'fastify' {
+  interface FastifyInstance { scenarios: ScenarioRegistry }
+}
+
+type Handler = (req: FastifyRequest, reply: FastifyReply) => unknown
+
+interface AdminRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  url: string
+  summary: string
+  params?: TSchema
+  querystring?: TSchema
+  body?: TSchema
+  handler: Handler
+}
+
+const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,24}$' }) })
+const CallId = Type.Object({ callid: Type.String({ maxLength: 64 }) })
+const Name = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) })
+const JournalQuerySchema = Type.Object({
+  agent: Type.Optional(Type.String()),
+  operation: Type.Optional(Type.String()),
+  method: Type.Optional(Type.String()),
+  path: Type.Optional(Type.String()),
+  retcode: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Integer()),
+  since: Type.Optional(Type.Integer()),
+  until: Type.Optional(Type.Integer()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 }))
+})
+const VerifySchema = Type.Object({
+  match: Type.Object({
+    agent: Type.Optional(Type.String()),
+    operation: Type.Optional(Type.String()),
+    method: Type.Optional(Type.String()),
+    path: Type.Optional(Type.String()),
+    retcode: Type.Optional(Type.String()),
+    status: Type.Optional(Type.Integer()),
+    since: Type.Optional(Type.Integer()),
+    until: Type.Optional(Type.Integer()),
+    body: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+  }, { additionalProperties: false }),
+  count: Type.Optional(Type.Integer({ minimum: 0 })),
+  atLeast: Type.Optional(Type.Integer({ minimum: 0 })),
+  atMost: Type.Optional(Type.Integer({ minimum: 0 }))
+}, { additionalProperties: false })
+
+function p<T> (req: FastifyRequest): T { return req.params as T }
+
+export function adminRoutes (app: FastifyInstance): AdminRoute[] {
+  const sim = app.simulator
+  const scenarios = app.scenarios
+  const agentOr404 = (id: string): ReturnType<typeof sim.signedIn> => {
+    const a = sim.agents.get(id)
+    if (a === undefined) throw new AdminError(404, `agent ${id} is not signed in`)
+    return a
+  }
+  const callOr404 = (callid: string): NonNullable<ReturnType<typeof sim.calls.get>> => {
+    const c = sim.calls.get(callid)
+    if (c === undefined) throw new AdminError(404, `no call ${callid}`)
+    return c
+  }
+  const farEnd = (action: 'answer' | 'reject' | 'hangup' | 'hold'): Handler => (req) => {
+    const call = callOr404(p<{ callid: string }>(req).callid)
+    if (call.state === 'released') throw new AdminError(409, `call ${call.callid} has ended`)
+    if (action === 'answer' || action === 'reject') {
+      if (call.state !== 'alerting') throw new AdminError(409, `call ${call.callid} is ${call.state}, not ringing`)
+      if (action === 'answer') sim.calls.farAnswer(call.callid)
+      else sim.calls.farHangUp(call.callid)
+    } else if (action === 'hangup') sim.calls.farHangUp(call.callid)
+    else {
+      if (call.state !== 'talking') throw new AdminError(409, `call ${call.callid} is ${call.state}, not talking`)
+      sim.calls.farHold(call.callid)
+    }
+    return callView(call)
+  }
+  const clock = sim.clock
+
+  return [
+    {
+      method: 'POST',
+      url: '/__mock/reset',
+      summary: 'Everything back to start: agents signed out, calls gone, queues, history and journal empty, scenario at its first step',
+      handler: () => {
+        sim.resetAll()
+        app.journal.clear()
+        sim.faults.clear('api')
+        scenarios.reset()
+        return { reset: true }
+      }
+    },
+
+    // agents
+    {
+      method: 'GET',
+      url: '/__mock/agents',
+      summary: 'Signed-in agents with state, session, settings and queue length',
+      handler: () =>
+        ({ agents: [...sim.agents.values()].map(a => agentView(sim, a)) })
+    },
+    { method: 'GET', url: '/__mock/agents/:id', summary: 'One signed-in agent', params: Id, handler: (req) => agentView(sim, agentOr404(p<{ id: string }>(req).id)) },
+    {
+      method: 'POST',
+      url: '/__mock/agents/:id/login',
+      summary: 'Sign an agent in on its behalf; returns its GUID',
+      params: Id,
+      body: Type.Optional(LoginBody),
+      handler: (req) => {
+        const body = (req.body ?? {}) as Record<string, unknown>
+        return sim.login(p<{ id: string }>(req).id, { password: '', phonenum: `7${p<{ id: string }>(req).id}`, ...body }, 'forceLogin')
+      }
+    },
+    {
+      method: 'POST',
+      url: '/__mock/agents/:id/reset',
+      summary: 'Sign one agent out silently and forget its history',
+      params: Id,
+      handler: (req) => {
+        sim.resetAgent(p<{ id: string }>(req).id)
+        return { reset: true }
+      }
+    },
+    {
+      method: 'PUT',
+      url: '/__mock/agents/:id/state',
+      summary: 'Jump to a state (idle, busy, rest, work, signedOut) without replaying calls',
+      params: Id,
+      body: Type.Object({ state: AgentStateName }),
+      handler: (req) => {
+        const id = p<{ id: string }>(req).id
+        agentOr404(id)
+        sim.setState(id, (req.body as { state: ForcedState }).state)
+        const a = sim.agents.get(id)
+        return a === undefined ? { id, status: 'signedOut' } : agentView(sim, a)
+      }
+    },
+    {
+      method: 'GET',
+      url: '/__mock/agents/:id/events',
+      summary: 'Peek at the agent\'s event queue without draining it',
+      params: Id,
+      handler: (req) =>
+        ({ events: agentOr404(p<{ id: string }>(req).id).queue.peek() })
+    },
+    {
+      method: 'POST',
+      url: '/__mock/agents/:id/events',
+      summary: 'Inject any event into the agent\'s queue',
+      params: Id,
+      body: Type.Object({ eventType: Type.String({ minLength: 1, maxLength: 200 }), content: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
+      handler: (req) => {
+        const id = p<{ id: string }>(req).id
+        const a = agentOr404(id)
+        const body = req.body as { eventType: string, content?: unknown }
+        sim.inject(id, body.eventType, body.content ?? null)
+        return { queued: true, queueLength: a.queue.length }
+      }
+    },
+    {
+      method: 'GET',
+      url: '/__mock/agents/:id/history',
+      summary: 'Every event produced for the agent (bounded), also after sign-out',
+      params: Id,
+      handler: (req) =>
+        ({ events: sim.history.get(p<{ id: string }>(req).id) ?? [] })
+    },
+
+    // calls
+    {
+      method: 'GET',
+      url: '/__mock/calls',
+      summary: 'Active calls, and with ?all=true the recently finished ones',
+      querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }),
+      handler: (req) => {
+        const all = (req.query as { all?: boolean }).all === true
+        return { calls: [...sim.calls.active.values(), ...(all ? sim.calls.finished.values() : [])].map(callView) }
+      }
+    },
+    { method: 'GET', url: '/__mock/calls/:callid', summary: 'One call (active or recently finished)', params: CallId, handler: (req) => callView(callOr404(p<{ callid: string }>(req).callid)) },
+    { method: 'POST', url: '/__mock/calls/:callid/answer', summary: 'The far end answers a ringing call', params: CallId, handler: farEnd('answer') },
+    { method: 'POST', url: '/__mock/calls/:callid/reject', summary: 'The far end rejects a ringing call', params: CallId, handler: farEnd('reject') },
+    { method: 'POST', url: '/__mock/calls/:callid/hangup', summary: 'The far end hangs up', params: CallId, handler: farEnd('hangup') },
+    { method: 'POST', url: '/__mock/calls/:callid/hold', summary: 'The far end puts the call on hold (no agent event: the gateway has none)', params: CallId, handler: farEnd('hold') },
+
+    // journal
+    {
+      method: 'GET',
+      url: '/__mock/journal',
+      summary: 'Gateway requests served, oldest first, filtered by agent, operation, method, path, retcode, status, since, until',
+      querystring: JournalQuerySchema,
+      handler: (req) => {
+        const q = req.query as JournalQuery & { limit?: number }
+        const entries = app.journal.find(q, q.limit ?? Infinity)
+        return { entries, size: app.journal.size, limit: app.journal.limit }
+      }
+    },
+    { method: 'GET', url: '/__mock/journal/count', summary: 'How many journal entries match', querystring: JournalQuerySchema, handler: (req) => ({ count: app.journal.count(req.query as JournalQuery) }) },
+    { method: 'DELETE', url: '/__mock/journal', summary: 'Empty the journal', handler: () => { app.journal.clear(); return { cleared: true } } },
+    {
+      method: 'POST',
+      url: '/__mock/journal/verify',
+      summary: 'Did a described request happen (exactly / at least / at most) N times? With the nearest misses when not',
+      body: VerifySchema,
+      handler: (req) =>
+        app.journal.verify(req.body as Parameters<typeof app.journal.verify>[0])
+    },
+
+    // faults
+    { method: 'GET', url: '/__mock/faults', summary: 'Armed fault rules with their counters', handler: () => ({ rules: sim.faults.list() }) },
+    {
+      method: 'POST',
+      url: '/__mock/faults',
+      summary: 'Arm a fault rule (same shape as in scenario files)',
+      body: FaultRuleSchema,
+      handler: (req, reply) => {
+        reply.code(201)
+        return sim.faults.arm(toRule(req.body as FaultRuleInput), 'api')
+      }
+    },
+    { method: 'DELETE', url: '/__mock/faults', summary: 'Clear every fault rule armed through the API (scenario rules stay)', handler: () => { sim.faults.clear('api'); return { cleared: true } } },
+    {
+      method: 'DELETE',
+      url: '/__mock/faults/:ruleId',
+      summary: 'Remove one fault rule',
+      params: Type.Object({ ruleId: Type.String() }),
+      handler: (req) => {
+        if (!sim.faults.remove(p<{ ruleId: string }>(req).ruleId)) throw new AdminError(404, `no fault rule ${p<{ ruleId: string }>(req).ruleId}`)
+        return { removed: true }
+      }
+    },
+
+    // clock
+    {
+      method: 'GET',
+      url: '/__mock/clock',
+      summary: 'The simulator\'s time',
+      handler: () =>
+        ({ mode: clock instanceof ManualClock ? 'virtual' : 'real', now: clock.now(), iso: new Date(clock.now()).toISOString() })
+    },
+    {
+      method: 'POST',
+      url: '/__mock/clock/advance',
+      summary: 'Move the virtual clock forward; every due timer fires in order',
+      body: Type.Object({ ms: Type.Integer({ minimum: 0, maximum: 31536000000 }) }, { additionalProperties: false }),
+      handler: (req) => {
+        if (!(clock instanceof ManualClock)) throw new AdminError(409, 'the clock is real; start with --clock virtual to move it by hand')
+        clock.advance((req.body as { ms: number }).ms)
+        return { mode: 'virtual', now: clock.now(), iso: new Date(clock.now()).toISOString() }
+      }
+    },
+
+    // scenarios
+    { method: 'GET', url: '/__mock/scenarios', summary: 'Loaded scenarios; which one is active; timeline progress', handler: () => ({ scenarios: scenarios.list() }) },
+    {
+      method: 'POST',
+      url: '/__mock/scenarios',
+      summary: 'Load (or replace) a scenario from its JSON form; ?activate=true activates it',
+      body: ScenarioFileSchema,
+      querystring: Type.Object({ activate: Type.Optional(Type.Boolean()) }),
+      handler: (req, reply) => {
+        const data = req.body as ScenarioFile
+        if (data.name === undefined || data.name === '') throw new AdminError(400, 'a scenario loaded through the API needs a name')
+        scenarios.add(scenarioFromData(data, 'api'))
+        if ((req.query as { activate?: boolean }).activate === true) scenarios.activate(data.name)
+        reply.code(201)
+        return { scenarios: scenarios.list() }
+      }
+    },
+    { method: 'POST', url: '/__mock/scenarios/deactivate', summary: 'No active scenario: the default world, no scenario faults or timeline', handler: () => { scenarios.deactivate(); return { scenarios: scenarios.list() } } },
+    {
+      method: 'POST',
+      url: '/__mock/scenarios/:name/activate',
+      summary: 'Make a loaded scenario the active one',
+      params: Name,
+      handler: (req) => {
+        const name = p<{ name: string }>(req).name
+        if (!scenarios.has(name)) throw new AdminError(404, `no scenario named '${name}'`)
+        scenarios.activate(name)
+        return { scenarios: scenarios.list() }
+      }
+    },
+    {
+      method: 'POST',
+      url: '/__mock/scenarios/:name/reset',
+      summary: 'Back to the first step (the active scenario only)',
+      params: Name,
+      handler: (req) => {
+        const name = p<{ name: string }>(req).name
+        if (!scenarios.has(name)) throw new AdminError(404, `no scenario named '${name}'`)
+        if (scenarios.active?.name !== name) throw new AdminError(409, `scenario '${name}' is not active`)
+        scenarios.reset()
+        return { scenarios: scenarios.list() }
+      }
+    },
+    {
+      method: 'DELETE',
+      url: '/__mock/scenarios/:name',
+      summary: 'Unload a scenario',
+      params: Name,
+      handler: (req) => {
+        if (!scenarios.remove(p<{ name: string }>(req).name)) throw new AdminError(404, `no scenario named '${p<{ name: string }>(req).name}'`)
+        return { scenarios: scenarios.list() }
+      }
+    }
+  ]
+}
+
+/** Register the table. GatewayErrors from the simulator become 404 (not signed in) or 409. */
+export async function registerAdmin (app: FastifyInstance): Promise<void> {
+  for (const r of adminRoutes(app)) {
+    const route: RouteOptions = {
+      method: r.method,
+      url: r.url,
+      schema: {
+        summary: r.summary,
+        // (summary and tags are read by @fastify/swagger)
+        tags: ['control'],
+        ...(r.params === undefined ? {} : { params: r.params }),
+        ...(r.querystring === undefined ? {} : { querystring: r.querystring }),
+        ...(r.body === undefined ? {} : { body: r.body })
+      } as RouteOptions['schema'],
+      config: { op: `__mock.${r.method.toLowerCase()}:${r.url}`, auth: 'none' },
+      handler: async (req, reply) => {
+        try {
+          return await r.handler(req, reply)
+        } catch (err) {
+          if (err instanceof GatewayError) throw new AdminError(err.key === 'NOT_SIGNED_IN' ? 404 : 409, `${err.retcode} ${err.message}`)
+          throw err
+        }
+      }
+    }
+    app.route(route)
+  }
+}
