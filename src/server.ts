@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp, type BuildOptions } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import { tlsMaterial } from './tls.js'
+import { watchScenarios } from './world/watch.js'
 
 export interface RunningServer { app: FastifyInstance, url: string, close: () => Promise<void> }
 
@@ -14,6 +15,10 @@ export async function startServer (partial: Partial<Config> = {}, opts: BuildOpt
   const config: Config = { ...defaultConfig(), ...partial }
   const https = config.tls || config.tlsCert !== '' ? await tlsMaterial(config.tlsCert, config.tlsKey, config.host) : undefined
   const app = await buildApp(config, { ...opts, server: { ...opts.server, ...(https === undefined ? {} : { https: { key: https.key, cert: https.cert } }) } })
+  if (config.watch) {
+    const stop = watchScenarios(config.scenario, app.scenarios, config.agents, app.log)
+    app.addHook('onClose', async () => stop())
+  }
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port

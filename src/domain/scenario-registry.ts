@@ -3,7 +3,7 @@
  * arms its fault rules (source 'scenario') and starts its timeline; agents stay signed in where
  * the new world still has them. Rules armed through the admin API (source 'api') are kept.
  */
-import { TimelineRunner, type Scenario } from './scenario.js'
+import { TimelineRunner, type GatewaySettings, type Scenario } from './scenario.js'
 import type { Simulator } from './simulator.js'
 import type { World } from './world.js'
 
@@ -20,8 +20,12 @@ export class ScenarioRegistry {
   private readonly scenarios = new Map<string, Scenario>()
   private activeName: string | undefined
   private runner: TimelineRunner | undefined
+  private readonly base: Required<GatewaySettings>
 
-  constructor (private readonly sim: Simulator, private readonly fallback: World) {}
+  constructor (private readonly sim: Simulator, private readonly fallback: World) {
+    const o = sim.opts
+    this.base = { guidRotation: o.guidRotation, inactivityTimeoutMs: o.inactivityTimeoutMs, pollWaitMs: o.pollWaitMs }
+  }
 
   get active (): Scenario | undefined { return this.activeName === undefined ? undefined : this.scenarios.get(this.activeName) }
 
@@ -55,6 +59,7 @@ export class ScenarioRegistry {
     this.stop()
     this.activeName = name
     this.sim.setWorld(s.world)
+    Object.assign(this.sim.opts, this.base, stripUndefined(s.gateway ?? {}))
     for (const rule of s.faults) this.sim.faults.arm(rule, 'scenario')
     const runner = new TimelineRunner({
       setTimer: (ms, fn) => this.sim.clock.setTimer(ms, fn),
@@ -83,5 +88,10 @@ export class ScenarioRegistry {
     this.runner = undefined
     this.sim.observer = undefined
     this.sim.faults.clear('scenario')
+    Object.assign(this.sim.opts, this.base)
   }
+}
+
+function stripUndefined<T extends object> (o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }

@@ -35,6 +35,14 @@ export interface Scenario {
   faults: FaultRule[]
   timeline: TimelineStep[]
   seed?: number | undefined
+  /** Gateway settings that apply while the scenario is active. */
+  gateway?: GatewaySettings | undefined
+}
+
+export interface GatewaySettings {
+  guidRotation?: 'static' | 'dynamic' | undefined
+  inactivityTimeoutMs?: number | undefined
+  pollWaitMs?: number | undefined
 }
 
 export interface TimelineHost {

@@ -3,7 +3,7 @@
  * reported as `file:line: field: message`; nothing half-loaded is ever returned.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, extname, join } from 'node:path'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TSchema } from 'typebox'
 import Value from 'typebox/value'
@@ -87,12 +87,19 @@ export function loadScenarioFile (file: string): Scenario {
   const parsed = parseFile(file)
   const data = (parsed.data ?? {}) as ScenarioFile
   check(file, parsed, ScenarioFileSchema, data)
-  return scenarioFromData({ ...data, name: data.name ?? basename(file, extname(file)) }, file)
+  let base: World | undefined
+  if (data.extends !== undefined) {
+    const baseFile = data.extends === 'default' ? defaultWorldPath : resolve(dirname(file), data.extends)
+    if (resolve(baseFile) === resolve(file)) throw new WorldFileError([`${file}: extends: a scenario cannot extend itself`])
+    base = loadScenarioFile(baseFile).world
+  }
+  return scenarioFromData({ ...data, name: data.name ?? basename(file, extname(file)) }, file, base)
 }
 
 /** A validated scenario object (from a file or the admin API) → Scenario. */
-export function scenarioFromData (data: ScenarioFile, source: string): Scenario {
-  const world = emptyWorld()
+export function scenarioFromData (data: ScenarioFile, source: string, base?: World): Scenario {
+  const world = base === undefined ? emptyWorld() : structuredClone(base)
+  if (base === undefined && data.extends === 'default') Object.assign(world, structuredClone(loadScenarioFile(defaultWorldPath).world))
   applyWorld(world, data, source)
   return {
     name: data.name ?? 'unnamed',
@@ -101,7 +108,8 @@ export function scenarioFromData (data: ScenarioFile, source: string): Scenario 
     world,
     faults: (data.faults ?? []).map(toRule),
     timeline: (data.timeline ?? []).map(toStep),
-    seed: data.seed
+    seed: data.seed,
+    gateway: data.gateway
   }
 }
 
@@ -112,7 +120,9 @@ export function loadScenarios (paths: string[]): Scenario[] {
     let isDir = false
     try { isDir = statSync(p).isDirectory() } catch { /* reported by parseFile */ }
     if (isDir) {
-      files.push(...readdirSync(p).filter(f => /\.(ya?ml|json)$/.test(f)).sort().map(f => join(p, f)))
+      // In a folder, default.yaml (if any) comes first, so it is the one activated.
+      const names = readdirSync(p).filter(f => /\.(ya?ml|json)$/.test(f)).sort((a, b) => Number(/^default\./.test(b)) - Number(/^default\./.test(a)) || a.localeCompare(b))
+      files.push(...names.map(f => join(p, f)))
     } else files.push(p)
   }
   const problems: string[] = []

@@ -109,8 +109,18 @@ export const TimelineStepSchema = Type.Object({
   do: TimelineAction
 }, { additionalProperties: false })
 
+export const GatewaySettingsSchema = Type.Object({
+  guidRotation: Type.Optional(Type.Union([Type.Literal('static'), Type.Literal('dynamic')])),
+  inactivityTimeoutMs: Type.Optional(Ms),
+  pollWaitMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600000 }))
+}, { additionalProperties: false })
+
 export const ScenarioFileSchema = Type.Object({
   ...WorldFileSchema.properties,
+  /** Start from another world: `default` (scenarios/default.yaml) or a path relative to this file. */
+  extends: Type.Optional(Type.String({ minLength: 1 })),
+  /** Gateway settings this scenario needs, over the command line's while it is active. */
+  gateway: Type.Optional(GatewaySettingsSchema),
   seed: Type.Optional(Type.Integer({ minimum: 0 })),
   faults: Type.Optional(Type.Array(FaultRuleSchema)),
   timeline: Type.Optional(Type.Array(TimelineStepSchema))
