@@ -16,6 +16,7 @@ import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
 import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
 import journal from './plugins/journal.js'
+import openapi from './plugins/openapi.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
 import onlineagent from './routes/agentgateway/onlineagent.js'
@@ -99,6 +100,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   await app.register(faults)
   await app.register(gatewayHttp)
   await app.register(adminAccess, { token: config.adminToken })
+  if (!config.noAdmin) await app.register(openapi)
   await app.register(health)
   if (!config.noAdmin) await registerAdmin(app)
   await app.register(async (gw) => {

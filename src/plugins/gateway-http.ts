@@ -59,6 +59,8 @@ function send (reply: FastifyReply, status: number, body: Envelope): FastifyRepl
 }
 
 function validationKey (err: FastifyError, invalid: ErrorKey | 'login' | undefined): ErrorKey {
+  // A bad path (agent id) is 000-002 on every interface; the route's own code is for its fields.
+  if (err.validationContext === 'params') return 'INVALID_PARAMETER'
   if (invalid === 'login') return err.validation?.some(v => v.keyword === 'required') === true ? 'LOGIN_PARAM_EMPTY' : 'LOGIN_PARAM_INVALID'
   return invalid ?? 'INVALID_PARAMETER'
 }
@@ -90,7 +92,9 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   })
 
   // Every route answers JSON; set the exact type once, before any handler runs.
-  app.addHook('onRequest', async (_req, reply) => { reply.header('content-type', JSON_TYPE) })
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/__mock/docs')) reply.header('content-type', JSON_TYPE)
+  })
 
   // Credentials (spec §1, issue #2 auth modes): agent signed in (100-006) first, then the GUID (000-003).
   app.addHook('preValidation', async (req) => {

@@ -22,7 +22,10 @@ export const LoginBody = Type.Object({
   ip: Type.Optional(Type.String({ maxLength: 15 })),
   callBackUri: Type.Optional(Type.String({ maxLength: 200 })),
   serviceToken: Type.Optional(Type.String({ maxLength: 50 }))
-}, { additionalProperties: true })
+}, {
+  additionalProperties: true,
+  examples: [{ password: '', phonenum: '71001', autoanswer: false, autoenteridle: true, releasephone: true, status: 4 }]
+})
 
 /** The seed's callinner body; callout shares it (spec §6). */
 export const DialBody = Type.Object({
@@ -32,7 +35,7 @@ export const DialBody = Type.Object({
   // 16 KB; byte length is checked after validation (maxLength counts characters).
   callappdata: Type.Optional(Type.String()),
   mediaability: Type.Optional(Type.Integer())
-}, { additionalProperties: true })
+}, { additionalProperties: true, examples: [{ called: '9001' }, { called: '5550100', caller: '10086', callappdata: 'order=42' }] })
 
 export const CALLAPPDATA_MAX_BYTES = 16384
 

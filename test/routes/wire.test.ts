@@ -71,7 +71,8 @@ t.test('on a real socket', async (t) => {
   })
 
   t.test('body-less calls accept any or no content type, and an empty JSON body', async (t) => {
-    for (const headers of [{}, { 'Content-Type': 'application/json' }, { 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/json; charset=UTF-8' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'Content-Type': 'application/json' }, { 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/json; charset=UTF-8' }]
+    for (const headers of variants) {
       const res = await send(port, 'POST', `${GW}/onlineagent/1001/saybusy`, '', { guid, ...headers })
       t.equal(JSON.parse(res.body).retcode, '0', JSON.stringify(headers))
       await send(port, 'POST', `${GW}/onlineagent/1001/cancelbusy`, undefined, { guid, ...headers })

@@ -15,7 +15,9 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
   const signIn = (url: string, op: string, kind: LoginKind): void => {
     app.put(url, {
       schema: { params: AgentIdParams, body: LoginBody },
-      config: { op, auth: 'none', invalid: 'login' }
+      config: { op, auth: 'none', invalid: 'login' },
+      // No body at all means "no sign-in parameters" (100-001), like an empty object.
+      preValidation: async (req) => { if (req.body === undefined || req.body === null) req.body = {} }
     }, async (req, reply) => {
       const { guid, result } = sim.login(req.params.agentid, req.body, kind)
       setGuid(reply, guid)
