@@ -30,7 +30,7 @@ export const optionTable = {
   agents: { flag: 'agents', env: 'AGENTS_FILE', kind: { type: 'string' }, default: '', help: 'agent roster (YAML or JSON): enables password checks and skills' },
   scenario: { flag: 'scenario', env: 'SCENARIO', kind: { type: 'list' }, default: [], help: 'scenario file or folder, repeatable (env: comma-separated); the first is active (default: scenarios/default.yaml)' },
   watch: { flag: 'watch', env: 'WATCH', kind: { type: 'bool' }, default: false, help: 'reload changed scenario files without a restart' },
-  seed: { flag: 'seed', env: 'SEED', kind: { type: 'int', min: 0, max: 4294967295 }, default: -1, help: 'make GUIDs, call ids and random faults repeat exactly (GUIDs become guessable); -1 = random' },
+  seed: { flag: 'seed', env: 'SEED', kind: { type: 'int', min: -1, max: 4294967295 }, default: -1, help: 'make GUIDs, call ids and random faults repeat exactly (GUIDs become guessable); -1 = random' },
   clock: { flag: 'clock', env: 'CLOCK', kind: { type: 'enum', values: ['real', 'virtual'] }, default: 'real', help: 'virtual: time stands still until POST /__mock/clock/advance' },
   journalSize: { flag: 'journal-size', env: 'JOURNAL_SIZE', kind: { type: 'int', min: 0, max: 1000000 }, default: 1000, help: 'requests kept in the journal (0 disables it)' },
   adminToken: { flag: 'admin-token', env: 'ADMIN_TOKEN', kind: { type: 'string' }, default: '', help: 'require Authorization: Bearer <token> on /__mock/* (except health, ready)' },

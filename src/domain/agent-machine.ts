@@ -21,6 +21,8 @@ export interface AgentFacts {
   pendingBusy: boolean
   /** Rest asked for during a call: agentState 9 until the call ends (`preRest`). */
   pendingRest: boolean
+  /** The agent was in wrap-up when it placed the call: back to wrap-up afterwards. */
+  pendingWork: boolean
   /** The call that just ended was connected (decides wrap-up after it). */
   lastCallConnected: boolean
   autoEnterIdle: boolean
@@ -33,7 +35,7 @@ export interface CommandInput {
   prolong?: boolean
 }
 
-export type Change = Partial<Pick<AgentFacts, 'status' | 'pendingBusy' | 'pendingRest'>>
+export type Change = Partial<Pick<AgentFacts, 'status' | 'pendingBusy' | 'pendingRest' | 'pendingWork'>>
 
 export type TransitionResult =
   | { ok: true, change: Change, emit: EventSpec[] }
@@ -42,7 +44,7 @@ export type TransitionResult =
 type Rule = (facts: AgentFacts, input: CommandInput) => TransitionResult | ErrorKey
 
 const to = (status: AgentStatus, ...emit: EventSpec[]): TransitionResult =>
-  ({ ok: true, change: { status, pendingBusy: false, pendingRest: false }, emit })
+  ({ ok: true, change: { status, pendingBusy: false, pendingRest: false, pendingWork: false }, emit })
 
 const setBusy = (_: AgentFacts, i: CommandInput): TransitionResult =>
   to('notReady', ev('AgentState_SetNotReady_Success', { reason: i.busyReason ?? '0' }))
@@ -53,13 +55,13 @@ const signOut = (_: AgentFacts, i: CommandInput): TransitionResult =>
   to('signedOut', ev('AgentOther_ShutdownService', { loginTime: i.loginTime ?? '' }))
 const occupy = (f: AgentFacts): TransitionResult =>
   // Busy, rest and wrap-up agents may place calls; they come back to that state afterwards.
-  ({ ok: true, change: { status: 'occupied', pendingBusy: f.status === 'notReady', pendingRest: f.status === 'rest' }, emit: [] })
+  ({ ok: true, change: { status: 'occupied', pendingBusy: f.status === 'notReady', pendingRest: f.status === 'rest', pendingWork: f.status === 'work' }, emit: [] })
 
-/** After a call: pending rest wins, then pending busy, then wrap-up (autoenteridle off), else idle. */
+/** After a call: pending rest wins, then pending busy, then wrap-up (was in wrap-up, or autoenteridle off), else idle. */
 const vacate = (f: AgentFacts, i: CommandInput): TransitionResult => {
   if (f.pendingRest) return setRest(f, i)
   if (f.pendingBusy) return setBusy(f, i)
-  if (f.lastCallConnected && !f.autoEnterIdle) return to('work', ev('AgentState_Work'))
+  if (f.pendingWork || (f.lastCallConnected && !f.autoEnterIdle)) return to('work', ev('AgentState_Work'))
   return to('idle', ev('AgentState_Ready'))
 }
 

@@ -85,7 +85,8 @@ export class CallEngine {
       feature,
       internal,
       callerAgentId: agent.id,
-      callerNumber: internal ? agent.id : (input.caller !== undefined && input.caller !== '' ? input.caller : this.sim.world.world.defaultCaller),
+      // Internal calls show the calling agent unless the request names a caller number.
+      callerNumber: input.caller !== undefined && input.caller !== '' ? input.caller : (internal ? agent.id : this.sim.world.world.defaultCaller),
       called: input.called,
       peer,
       state: 'alerting',
@@ -237,7 +238,7 @@ export class CallEngine {
       callid: call.callid,
       caller: call.callerNumber,
       called: call.called,
-      callskill: 'voice',
+      callskill: this.skillName(call),
       callskillid: call.skillid ?? 1,
       orgicallednum: '',
       calldata: call.callappdata,
@@ -260,8 +261,12 @@ export class CallEngine {
       calldata: call.callappdata,
       orgicallednum: '',
       callfeature: Number(call.feature),
-      callskill: 'voice'
+      callskill: this.skillName(call)
     }
+  }
+
+  private skillName (call: Call): string {
+    return this.sim.world.world.skills.find(s => s.id === (call.skillid ?? 1))?.name ?? 'voice'
   }
 
   get (callid: string): Call | undefined { return this.active.get(callid) ?? this.finished.get(callid) }
@@ -295,7 +300,8 @@ export class CallEngine {
       const agent = this.sim.agents.get(leg.agentId)
       if (agent === undefined) continue
       let phase: CallPhase
-      if (connected || leg.role === 'called' || by === leg.agentId) {
+      if (!connected && leg.role === 'caller' && by === leg.agentId) phase = 'callerCancel'
+      else if (connected || leg.role === 'called' || by === leg.agentId) {
         if (cause === 'noAnswer' && leg.agentId === by) phase = 'noAnswer'
         else phase = by === leg.agentId ? 'releaser' : 'released'
       } else phase = call.internal ? 'insideCallFail' : 'callOutFail'
@@ -312,6 +318,8 @@ export class CallEngine {
     if (agent === undefined) return
     const view = this.view(call, agent)
     for (const type of this.flow[phase]) {
+      // Already occupied by another (held) call: no second "occupied" event.
+      if (type === 'AgentState_Busy' && agent.calls.some(id => id !== call.callid)) continue
       if (type === 'AgentOther_PhoneAlerting' && agent.phoneOffHook) continue
       if (type === 'AgentOther_PhoneOffhook') { if (agent.phoneOffHook) continue; agent.phoneOffHook = true }
       if (type === 'AgentOther_PhoneRelease') {
@@ -342,7 +350,8 @@ export class CallEngine {
       called: call.called,
       otherParty: isCaller ? call.called : call.callerNumber,
       isCaller,
-      internal: call.internal
+      internal: call.internal,
+      callerIsAgent: call.internal && call.callerNumber === call.callerAgentId
     }
   }
 

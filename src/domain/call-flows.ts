@@ -18,6 +18,7 @@ export type CallPhase =
   | 'released' // the other side
   | 'insideCallFail' // caller of an internal call that could not connect
   | 'callOutFail' // caller of a call-out that could not connect
+  | 'callerCancel' // caller that hung up before the far end answered (internal call or call-out)
   | 'noAnswer' // called agent that let a manual-answer call ring out
   | 'hold'
   | 'unhold'
@@ -35,6 +36,8 @@ export const defaultCallFlow: CallFlow = {
   released: ['AgentEvent_Customer_Release', 'AgentOther_PhoneRelease'],
   insideCallFail: ['AgentEvent_Inside_Call_Fail', 'AgentOther_PhoneRelease'],
   callOutFail: ['AgentOther_PhoneRelease', 'AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail'],
+  // Dev guide, outbound scenario step 3: "agent hangs up / never picks up".
+  callerCancel: ['AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail', 'AgentOther_PhoneRelease'],
   noAnswer: ['AgentEvent_No_Answer', 'AgentOther_PhoneRelease'],
   hold: ['AgentEvent_Hold'],
   unhold: ['AgentEvent_Talking']
@@ -53,6 +56,8 @@ export interface CallView {
   /** For this side: it was the caller. */
   isCaller: boolean
   internal: boolean
+  /** The shown caller number is the calling agent's id. */
+  callerIsAgent: boolean
 }
 
 /** `content` of each call event, keys and value types as the spec's examples (§5.1, Part C §1). */
@@ -71,7 +76,7 @@ export function callEventContent (type: EventType, call: CallView, hungUpByThisS
     case 'AgentEvent_Auto_Answer':
       // Agents as caller are shown with an `a` prefix (spec §5.1, Part C §1).
       return {
-        caller: call.internal ? `a${call.caller}` : call.caller,
+        caller: call.callerIsAgent ? `a${call.caller}` : call.caller,
         transfer: 'no',
         callid: call.callid,
         transfrom: '',

@@ -87,7 +87,7 @@ export class SessionStore {
       // compat: clients sharing one cookie jar send the last signed-in agent's cookie (Part B §8).
       return { ok: true }
     }
-    const other = headerSession ?? cookieSessions[0]
+    const other = [headerSession, ...cookieSessions].find(s => s !== undefined && s.agentId !== agentId)
     if (other === undefined) return { ok: false, reason: 'unknown' }
     return { ok: false, reason: 'other-agent', owner: other.agentId, acceptedBy: creds.header === undefined ? 'compat' : 'off' }
   }

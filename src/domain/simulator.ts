@@ -127,6 +127,7 @@ export class Simulator {
       status: 'signedOut',
       pendingBusy: false,
       pendingRest: false,
+      pendingWork: false,
       lastCallConnected: false,
       autoEnterIdle: input.autoenteridle ?? true,
       session: this.sessions.open(agentId),
@@ -324,7 +325,7 @@ export class Simulator {
     agent.restTimer?.cancel()
     agent.restTimer = undefined
     const target = { idle: 'idle', busy: 'notReady', rest: 'rest', work: 'work' } as const
-    Object.assign(agent, { status: target[state], pendingBusy: false, pendingRest: false })
+    Object.assign(agent, { status: target[state], pendingBusy: false, pendingRest: false, pendingWork: false })
     const event = {
       idle: { eventType: 'AgentState_Ready', content: null },
       busy: { eventType: 'AgentState_SetNotReady_Success', content: { reason: agent.busyReason } },

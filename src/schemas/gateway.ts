@@ -34,6 +34,7 @@ export const DialBody = Type.Object({
   skillid: Type.Optional(Type.Integer({ minimum: 0 })),
   // 16 KB; byte length is checked after validation (maxLength counts characters).
   callappdata: Type.Optional(Type.String()),
+  // "This parameter is invalid for internal calls" (seed): an int if present, otherwise ignored.
   mediaability: Type.Optional(Type.Integer())
 }, { additionalProperties: true, examples: [{ called: '9001' }, { called: '5550100', caller: '10086', callappdata: 'order=42' }] })
 

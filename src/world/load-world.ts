@@ -51,13 +51,34 @@ function parseFile (file: string): Parsed {
 
 function check (file: string, parsed: Parsed, schema: TSchema, data: unknown, toFilePath: (p: string[]) => string[] = p => p): void {
   if (Value.Check(schema, data)) return
+  const errors = [...Value.Errors(schema, data)]
+  // A value outside a set of literals yields one `const` error per literal plus an `anyOf`:
+  // report it once, as "must be one of ...".
+  const allowed = new Map<string, unknown[]>()
+  for (const e of errors) {
+    if (e.keyword === 'const') allowed.set(e.instancePath, [...(allowed.get(e.instancePath) ?? []), (e.params as { allowedValue?: unknown }).allowedValue])
+  }
   const problems: string[] = []
-  for (const e of Value.Errors(schema, data)) {
+  const seen = new Set<string>()
+  for (const e of errors) {
     if (e.keyword === 'boolean') continue // reported again as additionalProperties
-    const path = toFilePath(e.instancePath.split('/').filter(s => s !== ''))
-    const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperties?: string[] }).additionalProperties?.join(', '))})` : ''
+    let path = toFilePath(e.instancePath.split('/').filter(s => s !== ''))
+    let message = e.message
+    const values = allowed.get(e.instancePath)
+    if (values !== undefined) {
+      if (e.keyword !== 'const') continue
+      message = `must be one of ${values.map(v => JSON.stringify(v)).join(', ')}`
+    }
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? []
+      message = `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`
+      path = [...path, ...extra.slice(0, 1)]
+    }
     const line = parsed.lineOf(path)
-    problems.push(`${file}${line === undefined ? '' : `:${line}`}: ${path.join('.') || '(top level)'}: ${e.message}${extra}`)
+    const text = `${file}${line === undefined ? '' : `:${line}`}: ${path.join('.') || '(top level)'}: ${message}`
+    if (seen.has(text)) continue
+    seen.add(text)
+    problems.push(text)
     if (problems.length >= 20) break
   }
   throw new WorldFileError(problems)
@@ -87,6 +108,11 @@ export function loadScenarioFile (file: string): Scenario {
   const parsed = parseFile(file)
   const data = (parsed.data ?? {}) as ScenarioFile
   check(file, parsed, ScenarioFileSchema, data)
+  const numberProblems = externalNumberProblems(data.externalNumbers ?? [], (i, field) => {
+    const line = parsed.lineOf(['externalNumbers', String(i), ...(field === undefined ? [] : [field])])
+    return `${file}${line === undefined ? '' : `:${line}`}: externalNumbers.${i}${field === undefined ? '' : `.${field}`}`
+  })
+  if (numberProblems.length > 0) throw new WorldFileError(numberProblems)
   let base: World | undefined
   if (data.extends !== undefined) {
     const baseFile = data.extends === 'default' ? defaultWorldPath : resolve(dirname(file), data.extends)
@@ -168,14 +194,20 @@ function applyWorld (world: World, data: WorldFile, file: string): void {
   if (data.agents !== undefined) world.roster = data.agents.map(a => ({ ...a, id: String(a.id) }))
   if (data.simulatedAgents !== undefined) world.simulatedAgents = data.simulatedAgents.map(a => ({ ...a, id: String(a.id) }))
   if (data.externalNumbers !== undefined) {
-    const problems: string[] = []
-    data.externalNumbers.forEach((n, i) => {
-      if ((n.number === undefined) === (n.pattern === undefined)) problems.push(`${file}: externalNumbers.${i}: give exactly one of number or pattern`)
-      if (n.pattern !== undefined) {
-        try { RegExp(n.pattern) } catch (err) { problems.push(`${file}: externalNumbers.${i}.pattern: ${(err as Error).message}`) }
-      }
-    })
+    const problems = externalNumberProblems(data.externalNumbers, (i, field) => `${file}: externalNumbers.${i}${field === undefined ? '' : `.${field}`}`)
     if (problems.length > 0) throw new WorldFileError(problems)
     world.externalNumbers = data.externalNumbers
   }
+}
+
+/** Rules the schema cannot say: exactly one of number/pattern, and a pattern that compiles. */
+function externalNumberProblems (numbers: Array<{ number?: string | undefined, pattern?: string | undefined }>, where: (i: number, field?: string) => string): string[] {
+  const problems: string[] = []
+  numbers.forEach((n, i) => {
+    if ((n.number === undefined) === (n.pattern === undefined)) problems.push(`${where(i)}: give exactly one of number or pattern`)
+    if (n.pattern !== undefined) {
+      try { RegExp(n.pattern) } catch (err) { problems.push(`${where(i, 'pattern')}: ${(err as Error).message}`) }
+    }
+  })
+  return problems
 }
