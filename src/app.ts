@@ -22,6 +22,7 @@ import calldata from './routes/agentgateway/calldata.js'
 import onlineagent from './routes/agentgateway/onlineagent.js'
 import voicecall from './routes/agentgateway/voicecall.js'
 import { registerAdmin } from './routes/mock/admin.js'
+import dashboard from './routes/mock/dashboard.js'
 import health from './routes/mock/health.js'
 import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios } from './world/load-world.js'
 
@@ -102,7 +103,10 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   await app.register(adminAccess, { token: config.adminToken })
   if (!config.noAdmin) await app.register(openapi)
   await app.register(health)
-  if (!config.noAdmin) await registerAdmin(app)
+  if (!config.noAdmin) {
+    await registerAdmin(app)
+    await app.register(dashboard)
+  }
   await app.register(async (gw) => {
     await gw.register(onlineagent)
     await gw.register(agentevent, { eventGenTime: config.eventGenTime, emptyPoll: config.emptyPoll })

@@ -31,6 +31,8 @@ export interface Scenario {
   description: string
   /** Where it came from: a file path, or 'api'. */
   source: string
+  /** Line of `name` in the source file, for error messages. */
+  nameLine?: number | undefined
   world: World
   faults: FaultRule[]
   timeline: TimelineStep[]

@@ -184,6 +184,9 @@ export class Simulator {
 
   /** Sign out at once: calls released, ShutdownService to a held poll, session ended, state dropped. */
   signOutNow (agent: Agent, cause: string): void {
+    // Out of the agent map first: the release events of its calls are not queued for it, so a
+    // held poll gets AgentOther_ShutdownService, not the first event of the call's release.
+    this.agents.delete(agent.id)
     this.calls.dropAllOf(agent)
     agent.restTimer?.cancel()
     agent.inactivityTimer?.cancel()
@@ -370,7 +373,8 @@ export class Simulator {
       else if ('expireGuid' in action) this.expireGuid(who(action.expireGuid))
       else if ('setState' in action) this.setState(who(action.setState), action.setState.state)
       else if ('inject' in action) this.inject(who(action.inject), action.inject.eventType, action.inject.content ?? null)
-      else this.faults.arm(action.armFault, source)
+      // Armed as part of the scenario: cleared with it on reset and deactivate.
+      else this.faults.arm({ ...action.armFault, name: action.armFault.name ?? source }, 'scenario')
       this.opts.log.info({ source, action: Object.keys(action)[0], agent }, 'scenario step')
     } catch (err) {
       this.opts.log.warn({ source, action: Object.keys(action)[0], agent, err: (err as Error).message }, 'scenario step could not run')

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AdminError } from './envelope.js'
 
-const OPEN = new Set(['__mock.health', '__mock.ready'])
+// The dashboard page holds no data; its API calls ask for the token.
+const OPEN = new Set(['__mock.health', '__mock.ready', '__mock.ui'])
 
 export default fp(async function adminAccess (app: FastifyInstance, opts: { token: string }) {
   if (opts.token === '') return

@@ -13,8 +13,13 @@ declare module 'fastify' {
   interface FastifyRequest { faultRule: string | undefined }
 }
 
-const TOMCAT_500 = '<!doctype html><html lang="en"><head><title>HTTP Status 500 – Internal Server Error</title></head>' +
-  '<body><h1>HTTP Status 500 – Internal Server Error</h1></body></html>'
+const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }
+
+/** What a broken Tomcat in front of the real gateway answers. */
+function tomcatPage (status: number): string {
+  const title = `HTTP Status ${status} – ${STATUS_TEXT[status] ?? 'Server Error'}`
+  return `<!doctype html><html lang="en"><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`
+}
 
 export function requestFields (req: FastifyRequest): Record<string, unknown> {
   const body = req.body !== null && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}
@@ -37,7 +42,9 @@ export default fp(async function faults (app: FastifyInstance) {
       return true
     }
     if ('transport' in a) {
-      app.journalTransportFault(req, rule, a.transport)
+      // Faults that never complete a response are journalled here; the others when answered.
+      if (a.transport === 'reset' || a.transport === 'hang' || a.transport === 'truncated') app.journalTransportFault(req, rule, a.transport)
+      else req.retcode = `transport:${a.transport}`
       switch (a.transport) {
         case 'reset':
           reply.hijack()
@@ -57,11 +64,10 @@ export default fp(async function faults (app: FastifyInstance) {
           return true
         }
         case 'malformed':
-          req.retcode = undefined
           await reply.code(200).header('content-type', JSON_TYPE).send('{"message":"","retcode":"0","result":{')
           return true
         case 'http5xx':
-          await reply.code(a.status ?? 500).header('content-type', 'text/html;charset=utf-8').send(TOMCAT_500)
+          await reply.code(a.status ?? 500).header('content-type', 'text/html;charset=utf-8').send(tomcatPage(a.status ?? 500))
           return true
       }
     }

@@ -116,10 +116,16 @@ export function loadScenarioFile (file: string): Scenario {
   let base: World | undefined
   if (data.extends !== undefined) {
     const baseFile = data.extends === 'default' ? defaultWorldPath : resolve(dirname(file), data.extends)
-    if (resolve(baseFile) === resolve(file)) throw new WorldFileError([`${file}: extends: a scenario cannot extend itself`])
-    base = loadScenarioFile(baseFile).world
+    const where = `${file}:${parsed.lineOf(['extends']) ?? 1}: extends`
+    if (resolve(baseFile) === resolve(file)) throw new WorldFileError([`${where}: a scenario cannot extend itself`])
+    try {
+      base = loadScenarioFile(baseFile).world
+    } catch (err) {
+      const problems = err instanceof WorldFileError ? err.problems : [(err as Error).message]
+      throw new WorldFileError([`${where}: cannot load '${data.extends}': ${problems.join('; ')}`])
+    }
   }
-  return scenarioFromData({ ...data, name: data.name ?? basename(file, extname(file)) }, file, base)
+  return { ...scenarioFromData({ ...data, name: data.name ?? basename(file, extname(file)) }, file, base), nameLine: parsed.lineOf(['name']) }
 }
 
 /** A validated scenario object (from a file or the admin API) → Scenario. */
@@ -163,7 +169,7 @@ export function loadScenarios (paths: string[]): Scenario[] {
   const names = new Map<string, string>()
   for (const s of out) {
     const other = names.get(s.name)
-    if (other !== undefined) problems.push(`${s.source}: name '${s.name}' is also used by ${other}`)
+    if (other !== undefined) problems.push(`${s.source}${s.nameLine === undefined ? '' : `:${s.nameLine}`}: name: '${s.name}' is also used by ${other}`)
     names.set(s.name, s.source)
   }
   if (problems.length > 0) throw new WorldFileError(problems)
