@@ -16,6 +16,7 @@ import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
 import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
 import journal from './plugins/journal.js'
+import { lazyValidatorFactory } from './plugins/lazy-validators.js'
 import openapi from './plugins/openapi.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
@@ -68,6 +69,11 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     exposeHeadRoutes: false,
     return503OnClosing: false,
     forceCloseConnections: true,
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
+    // Unknown keys are kept (gateway bodies allow them) or refused (control API schemas say
+    // additionalProperties: false), never silently dropped: a misspelt journal or fault matcher
+    // must not match everything.
+    ajv: { customOptions: { removeAdditional: false } },
     ...opts.server
   } as FastifyServerOptions)
 

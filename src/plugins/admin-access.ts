@@ -15,10 +15,9 @@ export default fp(async function adminAccess (app: FastifyInstance, opts: { toke
   const want = Buffer.from(`Bearer ${opts.token}`)
   app.addHook('onRequest', async (req) => {
     const op = req.routeOptions.config.op ?? ''
-    if (!op.startsWith('__mock') || OPEN.has(op)) {
-      // Unknown paths under /__mock/ must not tell a caller without the token what exists.
-      if (op !== '' || !req.url.startsWith('/__mock')) return
-    }
+    // Everything under /__mock needs the token — also unknown paths and wrong verbs, which would
+    // otherwise tell a caller without it what exists — except the open probes and the page.
+    if (!req.url.startsWith('/__mock') || OPEN.has(op)) return
     const got = Buffer.from(req.headers.authorization ?? '')
     if (got.length !== want.length || !timingSafeEqual(got, want)) throw new AdminError(401, 'the control API needs Authorization: Bearer <admin token>')
   })

@@ -118,8 +118,8 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   })
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof GatewayError) return send(reply, 200, fromError(err))
     const admin = (req.routeOptions.config.op ?? '').startsWith('__mock')
+    if (err instanceof GatewayError) return send(reply, admin ? 400 : 200, fromError(err))
     if (err instanceof AdminError) return send(reply, err.status, failure('INVALID_PARAMETER', err.message))
     if (admin && err.validation !== undefined) return send(reply, 400, failure('INVALID_PARAMETER', validationMessage(err)))
     if (err.validation !== undefined) {

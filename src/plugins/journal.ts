@@ -28,13 +28,13 @@ export default fp(async function journalPlugin (app: FastifyInstance, opts: { si
     const op = req.routeOptions.config.op ?? 'unknown'
     if (op.startsWith('__mock')) return
     const { path, query } = pathAndQuery(req)
-    // Unknown paths count when they are meant for the gateway (a client's wrong URL), not otherwise.
-    if (op === 'unknown' && !path.startsWith('/agentgateway/')) return
+    // Gateway requests only: unknown paths count when meant for the gateway (a client's wrong URL).
+    if (!path.startsWith('/agentgateway/')) return
     journal.record({
       time: now(),
       method: req.method,
       path,
-      query,
+      query: scrubBody(query) as Record<string, string>,
       operation: op,
       agent: (req.params as { agentid?: string } | undefined)?.agentid,
       status,

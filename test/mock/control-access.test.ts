@@ -102,7 +102,7 @@ t.test('--admin-token: the control API needs Authorization: Bearer <token>', asy
   })
 
   t.test('unknown /__mock/ paths: 401 without the token, 404 with it', async (t) => {
-    for (const url of ['/__mock/nosuch', '/__mock/agents/1001/secrets', '/__mock/', '/__mock/openapi.json?x=1']) {
+    for (const url of ['/__mock/nosuch', '/__mock/agents/1001/secrets', '/__mock/journal/nosuch?x=1']) {
       const res = await req(app, 'GET', url)
       t.equal(res.statusCode, 401, url)
       t.same(res.json(), NEED_TOKEN, url)

@@ -295,6 +295,8 @@ t.test('PUT /__mock/agents/:id/state jumps to a state without replaying calls', 
   }
 
   t.test('a talking agent: the call is released by the far end first', async (t) => {
+    await admin(app, 'PUT', `/__mock/agents/${A}/state`, { state: 'idle' })
+    await drain(app, A, ga)
     const callid = (await call(app, ga, 'PUT', `/voicecall/${A}/callinner`, { called: '9004' })).json().result as string
     await admin(app, 'POST', `/__mock/calls/${callid}/answer`)
     t.same(await agentStatus(app, ga, A), statusOk(7, true))

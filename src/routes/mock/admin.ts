@@ -26,6 +26,8 @@ interface AdminRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   url: string
   summary: string
+  /** The body may be left out entirely (treated as {}). */
+  optionalBody?: boolean
   params?: TSchema
   querystring?: TSchema
   body?: TSchema
@@ -122,7 +124,8 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       url: '/__mock/agents/:id/login',
       summary: 'Sign an agent in on its behalf; returns its GUID',
       params: Id,
-      body: Type.Optional(LoginBody),
+      body: LoginBody,
+      optionalBody: true,
       handler: (req) => {
         const body = (req.body ?? {}) as Record<string, unknown>
         return sim.login(p<{ id: string }>(req).id, { password: '', phonenum: `7${p<{ id: string }>(req).id}`, ...body }, 'forceLogin')
@@ -323,6 +326,13 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
   ]
 }
 
+/** A simulator refusal seen through the control API: not signed in 404, bad values 400, else 409. */
+function adminStatus (key: GatewayError['key']): number {
+  if (key === 'NOT_SIGNED_IN') return 404
+  if (key === 'INVALID_PARAMETER' || key === 'LOGIN_PARAM_EMPTY' || key === 'LOGIN_PARAM_INVALID' || key === 'LOGIN_AGENT_TYPE_INVALID') return 400
+  return 409
+}
+
 /** Register the table. GatewayErrors from the simulator become 404 (not signed in) or 409. */
 export async function registerAdmin (app: FastifyInstance): Promise<void> {
   for (const r of adminRoutes(app)) {
@@ -338,11 +348,12 @@ export async function registerAdmin (app: FastifyInstance): Promise<void> {
         ...(r.body === undefined ? {} : { body: r.body })
       } as RouteOptions['schema'],
       config: { op: `__mock.${r.method.toLowerCase()}:${r.url}`, auth: 'none' },
+      ...(r.optionalBody === true ? { preValidation: async (req: FastifyRequest) => { if (req.body === undefined || req.body === null) req.body = {} } } : {}),
       handler: async (req, reply) => {
         try {
           return await r.handler(req, reply)
         } catch (err) {
-          if (err instanceof GatewayError) throw new AdminError(err.key === 'NOT_SIGNED_IN' ? 404 : 409, `${err.retcode} ${err.message}`)
+          if (err instanceof GatewayError) throw new AdminError(adminStatus(err.key), `${err.retcode} ${err.message}`)
           throw err
         }
       }
