@@ -3,6 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
 # npm ci runs the `prepare` script, which compiles src/ to dist/.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
@@ -14,7 +15,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scenarios ./scenarios
 COPY public ./public
+COPY docs/openapi.json ./docs/openapi.json
 USER node
 EXPOSE 8043
 HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ["node", "dist/healthcheck.js"]
-CMD ["node", "dist/cli.js"]
+CMD ["node", "dist/cli.bundle.js"]

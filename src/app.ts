@@ -42,6 +42,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   /** Extra Fastify server options (https, ...). */
   server?: Partial<FastifyServerOptions>
+  /** Generate the OpenAPI document from the routes (needs the dev dependency @fastify/swagger). */
+  liveOpenApi?: boolean
 }
 
 function initialScenarios (config: Config, opts: BuildOptions): { scenarios: Scenario[], fallback: World } {
@@ -107,7 +109,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   await app.register(faults)
   await app.register(gatewayHttp)
   await app.register(adminAccess, { token: config.adminToken })
-  if (!config.noAdmin) await app.register(openapi)
+  if (!config.noAdmin) await app.register(openapi, { live: opts.liveOpenApi === true })
   await app.register(health)
   if (!config.noAdmin) {
     await registerAdmin(app)

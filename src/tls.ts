@@ -1,6 +1,5 @@
 /** HTTPS like the real gateway (spec §0): the user's own PEM files, or a self-signed pair made at start. */
 import { readFileSync } from 'node:fs'
-import selfsigned from 'selfsigned'
 
 export interface TlsMaterial { key: string, cert: string, selfSigned: boolean }
 
@@ -12,6 +11,8 @@ export async function tlsMaterial (certFile: string, keyFile: string, host: stri
   if (host !== '' && host !== '0.0.0.0' && host !== '127.0.0.1' && host !== 'localhost') {
     altNames.push(/^[\d.]+$/.test(host) ? { type: 7, ip: host } : { type: 2, value: host })
   }
+  // Loaded only when needed: the certificate libraries take longer to load than the whole mock.
+  const { default: selfsigned } = await import('selfsigned')
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'cc-gateway-mock' }], {
     keyType: 'ec',
     algorithm: 'sha256',

@@ -46,7 +46,7 @@ t.test('the admin client covers agents, events, calls, faults and scenarios', as
   t.ok((await mock.admin.scenarios.list()).some(s => s.active === true))
   await mock.admin.reset()
   t.same(await mock.admin.agents.list(), [])
-  await t.rejects(mock.admin.agents.get('1002'), { status: 404 })
+  await t.rejects(mock.admin.agents.get('1002'), { name: 'MockGatewayError', status: 404 } as unknown as Error)
 })
 
 t.test('the built package works from ESM and CommonJS consumers', async (t) => {

@@ -7,8 +7,9 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AdminError } from './envelope.js'
 
-// The dashboard page holds no data; its API calls ask for the token.
-const OPEN = new Set(['__mock.health', '__mock.ready', '__mock.ui'])
+// Open: the probes, and pages that hold no run-time data (the dashboard's own API calls, and
+// anything the API docs page tries, still need the token).
+const OPEN = new Set(['__mock.health', '__mock.ready', '__mock.ui', '__mock.docs', '__mock.openapi'])
 
 export default fp(async function adminAccess (app: FastifyInstance, opts: { token: string }) {
   if (opts.token === '') return

@@ -1,12 +1,16 @@
 /**
- * OpenAPI 3 from the TypeBox route schemas (issue #5): gateway routes tagged by resource and named
- * by the vendor's method, the control API tagged `control`. Served at /__mock/openapi.json and as
- * Swagger UI at /__mock/docs (assets come from the npm package: no network needed).
+ * OpenAPI 3 (issue #5). The document is generated from the TypeBox route schemas by
+ * @fastify/swagger — live when `live` is set (the `npm run openapi` script and its staleness test),
+ * otherwise served from docs/openapi.json, which that test proves identical: a running mock does not
+ * pay for generating it at start. Swagger UI at /__mock/docs uses swagger-ui-dist's assets (no
+ * network needed).
  */
-import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { shipped } from '../paths.js'
 import { GATEWAY_PREFIX } from './gateway-http.js'
 
 export const OPENAPI_INFO = {
@@ -15,6 +19,8 @@ export const OPENAPI_INFO = {
     'and the mock\'s own control API (under /__mock). Gateway business outcomes are HTTP 200 with a string `retcode` ("0" = success).',
   version: '0.1.0'
 }
+
+const OPENAPI_FILE = shipped('docs', 'openapi.json')
 
 /** Documented answers (spec samples) for the interfaces clients use most. */
 const EXAMPLES: Record<string, unknown> = {
@@ -38,7 +44,23 @@ const Envelope = {
   required: ['message', 'retcode']
 }
 
-export default fp(async function openapi (app: FastifyInstance) {
+const UI_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8'
+}
+
+const UI_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>cc-gateway-mock API</title>
+<link rel="stylesheet" href="/__mock/docs/swagger-ui.css"><link rel="icon" href="data:,"></head>
+<body><div id="swagger-ui"></div>
+<script src="/__mock/docs/swagger-ui-bundle.js"></script>
+<script src="/__mock/docs/swagger-ui-standalone-preset.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/__mock/openapi.json', dom_id: '#swagger-ui', docExpansion: 'list',
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' })</script>
+</body></html>`
+
+async function registerLive (app: FastifyInstance): Promise<void> {
   // Name and tag every route before @fastify/swagger (registered next) reads it.
   app.addHook('onRoute', (route) => {
     const op = route.config?.op
@@ -52,6 +74,8 @@ export default fp(async function openapi (app: FastifyInstance) {
       route.schema = { ...schema, tags: ['control'] }
     }
   })
+  // A dev dependency: only the generator and its test load it.
+  const { default: swagger } = await import('@fastify/swagger')
   await app.register(swagger, {
     // Documentation only: responses are described here, not as Fastify response schemas, so the
     // exact bytes on the wire stay those the simulator writes.
@@ -83,6 +107,27 @@ export default fp(async function openapi (app: FastifyInstance) {
       }
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/__mock/docs', uiConfig: { docExpansion: 'list', deepLinking: false } })
-  app.get('/__mock/openapi.json', { schema: { hide: true }, config: { op: '__mock.openapi', auth: 'none' } }, async () => app.swagger())
+}
+
+export default fp(async function openapi (app: FastifyInstance, opts: { live: boolean }) {
+  if (opts.live) await registerLive(app)
+  let shipped: string | undefined
+  app.get('/__mock/openapi.json', { schema: { hide: true }, config: { op: '__mock.openapi', auth: 'none' } }, async (_req, reply) => {
+    if (opts.live) return (app as unknown as { swagger(): unknown }).swagger()
+    shipped ??= readFileSync(OPENAPI_FILE, 'utf8')
+    return reply.type('application/json; charset=utf-8').send(shipped)
+  })
+
+  const uiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  const cache = new Map<string, Buffer>()
+  app.get('/__mock/docs', { schema: { hide: true }, config: { op: '__mock.docs', auth: 'none' } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(UI_PAGE))
+  app.get('/__mock/docs/:file', { schema: { hide: true }, config: { op: '__mock.docs', auth: 'none' } }, async (req, reply) => {
+    const file = (req.params as { file: string }).file
+    const type = UI_FILES[file]
+    if (type === undefined) return reply.code(404).type('application/json;charset=UTF-8').send({ message: `no such file: ${file}`, retcode: '000-002' })
+    let body = cache.get(file)
+    if (body === undefined) { body = readFileSync(join(uiDir, file)); cache.set(file, body) }
+    return reply.type(type).header('cache-control', 'public, max-age=3600').send(body)
+  })
 }, { name: 'openapi', dependencies: ['gateway-http'] })

@@ -4,14 +4,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { TSchema } from 'typebox'
-import Value from 'typebox/value'
 import { LineCounter, parseDocument, isNode } from 'yaml'
 import type { FaultRule } from '../domain/faults.js'
+import { shipped } from '../paths.js'
 import type { Scenario, TimelineAction, TimelineStep } from '../domain/scenario.js'
 import { emptyWorld, type World } from '../domain/world.js'
-import { ScenarioFileSchema, WorldFileSchema, type FaultRuleInput, type ScenarioFile, type TimelineStepInput, type WorldFile } from './world-schema.js'
+import { FaultRuleSchema, ScenarioShellSchema, TimelineStepSchema, WorldFileSchema, type FaultRuleInput, type ScenarioFile, type TimelineStepInput, type WorldFile } from './world-schema.js'
 
 export class WorldFileError extends Error {
   constructor (readonly problems: string[]) {
@@ -20,7 +20,7 @@ export class WorldFileError extends Error {
   }
 }
 
-export const defaultWorldPath = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url))
+export const defaultWorldPath = shipped('scenarios', 'default.yaml')
 
 interface Parsed { data: unknown, lineOf: (path: string[]) => number | undefined }
 
@@ -49,9 +49,16 @@ function parseFile (file: string): Parsed {
   }
 }
 
+// Ajv (already loaded by Fastify) rather than typebox/value, which costs more to load than the
+// rest of the start-up; allErrors so one pass reports every problem of a file.
+const ajv = new Ajv({ allErrors: true, strict: false })
+const validators = new Map<TSchema, ValidateFunction>()
+
 function check (file: string, parsed: Parsed, schema: TSchema, data: unknown, toFilePath: (p: string[]) => string[] = p => p): void {
-  if (Value.Check(schema, data)) return
-  const errors = [...Value.Errors(schema, data)]
+  let validate = validators.get(schema)
+  if (validate === undefined) { validate = ajv.compile(schema); validators.set(schema, validate) }
+  if (validate(data)) return
+  const errors: ErrorObject[] = validate.errors ?? []
   // A value outside a set of literals yields one `const` error per literal plus an `anyOf`:
   // report it once, as "must be one of ...".
   const allowed = new Map<string, unknown[]>()
@@ -61,7 +68,6 @@ function check (file: string, parsed: Parsed, schema: TSchema, data: unknown, to
   const problems: string[] = []
   const seen = new Set<string>()
   for (const e of errors) {
-    if (e.keyword === 'boolean') continue // reported again as additionalProperties
     let path = toFilePath(e.instancePath.split('/').filter(s => s !== ''))
     let message = e.message
     const values = allowed.get(e.instancePath)
@@ -70,9 +76,9 @@ function check (file: string, parsed: Parsed, schema: TSchema, data: unknown, to
       message = `must be one of ${values.map(v => JSON.stringify(v)).join(', ')}`
     }
     if (e.keyword === 'additionalProperties') {
-      const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? []
-      message = `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`
-      path = [...path, ...extra.slice(0, 1)]
+      const extra = String((e.params as { additionalProperty?: string }).additionalProperty)
+      message = `unknown field ${extra}`
+      path = [...path, extra]
     }
     const line = parsed.lineOf(path)
     const text = `${file}${line === undefined ? '' : `:${line}`}: ${path.join('.') || '(top level)'}: ${message}`
@@ -107,7 +113,9 @@ export function applyRoster (world: World, rosterFile: string | undefined): void
 export function loadScenarioFile (file: string): Scenario {
   const parsed = parseFile(file)
   const data = (parsed.data ?? {}) as ScenarioFile
-  check(file, parsed, ScenarioFileSchema, data)
+  check(file, parsed, ScenarioShellSchema, data)
+  data.faults?.forEach((rule, i) => check(file, parsed, FaultRuleSchema, rule, p => ['faults', String(i), ...p]))
+  data.timeline?.forEach((step, i) => check(file, parsed, TimelineStepSchema, step, p => ['timeline', String(i), ...p]))
   const numberProblems = externalNumberProblems(data.externalNumbers ?? [], (i, field) => {
     const line = parsed.lineOf(['externalNumbers', String(i), ...(field === undefined ? [] : [field])])
     return `${file}${line === undefined ? '' : `:${line}`}: externalNumbers.${i}${field === undefined ? '' : `.${field}`}`

@@ -127,5 +127,16 @@ export const ScenarioFileSchema = Type.Object({
 }, { additionalProperties: false })
 
 export type ScenarioFile = Static<typeof ScenarioFileSchema>
+
+/**
+ * The same file with faults and timeline left as plain lists: checked first, so a file without
+ * them (the default world) never pays for compiling the large rule and step schemas; each list is
+ * then checked item by item only when present.
+ */
+export const ScenarioShellSchema = Type.Object({
+  ...ScenarioFileSchema.properties,
+  faults: Type.Optional(Type.Array(Type.Unknown())),
+  timeline: Type.Optional(Type.Array(Type.Unknown()))
+}, { additionalProperties: false })
 export type FaultRuleInput = Static<typeof FaultRuleSchema>
 export type TimelineStepInput = Static<typeof TimelineStepSchema>

@@ -32,7 +32,7 @@ const documentedEvents = new Set([
 ])
 
 const facts = (status: AgentStatus, more: Partial<AgentFacts> = {}): AgentFacts =>
-  ({ status, pendingBusy: false, pendingRest: false, lastCallConnected: false, autoEnterIdle: true, ...more })
+  ({ status, pendingBusy: false, pendingRest: false, pendingWork: false, lastCallConnected: false, autoEnterIdle: true, ...more }) as AgentFacts
 
 /** The state an ok result leads to. */
 const target = (from: AgentStatus, r: TransitionResult): AgentStatus | undefined =>

@@ -1,8 +1,9 @@
 /** A live page to watch and steer the mock: agents, calls, requests, scenarios, faults (`/__mock/`). */
 import { readFileSync } from 'node:fs'
 import type { FastifyPluginAsync } from 'fastify'
+import { shipped } from '../../paths.js'
 
-const page = readFileSync(new URL('../../../public/dashboard.html', import.meta.url), 'utf8')
+const page = readFileSync(shipped('public', 'dashboard.html'), 'utf8')
 
 const dashboard: FastifyPluginAsync = async (app) => {
   for (const url of ['/__mock', '/__mock/', '/__mock/ui']) {
