@@ -62,3 +62,19 @@ export async function drain (app: FastifyInstance, agentId: string, guid: string
 export async function drainTypes (app: FastifyInstance, agentId: string, guid: string): Promise<string[]> {
   return (await drain(app, agentId, guid)).map(e => e.eventType)
 }
+
+// ---- event builders: what a poll returns, for exact comparisons -----------------------------
+
+export const ev = (workNo: string, eventType: string, content: unknown = null): PolledEvent => ({ eventType, workNo, content })
+export const phoneAlerting = (w: string): PolledEvent => ev(w, 'AgentOther_PhoneAlerting')
+export const offhook = (w: string): PolledEvent => ev(w, 'AgentOther_PhoneOffhook', { type: 'main' })
+export const phoneRelease = (w: string, phoneState: 2 | 3): PolledEvent => ev(w, 'AgentOther_PhoneRelease', { phoneState })
+export const busy = (w: string): PolledEvent => ev(w, 'AgentState_Busy')
+export const ready = (w: string): PolledEvent => ev(w, 'AgentState_Ready')
+export const customerAlerting = (w: string, callid: string, otherPhone: string): PolledEvent =>
+  ev(w, 'AgentEvent_Customer_Alerting', { callid, otherPhoneWorkno: '', otherPhone, type: 'main' })
+export const talking = (w: string, callid: string, caller: string, called: string, feature = '6'): PolledEvent =>
+  ev(w, 'AgentEvent_Talking', { caller, callid, called, feature, type: 'main', mediaAbility: '1' })
+export const callRelease = (w: string, callid: string): PolledEvent => ev(w, 'AgentEvent_Call_Release', callid)
+export const customerRelease = (w: string, callid: string, number: string): PolledEvent =>
+  ev(w, 'AgentEvent_Customer_Release', { callid, number })

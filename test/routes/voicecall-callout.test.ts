@@ -7,12 +7,11 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, ev } from '../helper.js'
 
 const A = '1001'
 const SUCCESS = { message: 'success', retcode: '0', result: {} }
 
-const ev = (workNo: string, eventType: string, content: unknown = null): PolledEvent => ({ eventType, workNo, content })
 const phoneAlerting = ev(A, 'AgentOther_PhoneAlerting')
 const offhook = ev(A, 'AgentOther_PhoneOffhook', { type: 'main' })
 const busy = ev(A, 'AgentState_Busy')

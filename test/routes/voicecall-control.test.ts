@@ -6,24 +6,12 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent } from '../helper.js'
+import { build, call, drain, signIn, ev, offhook, phoneRelease, busy, ready, customerAlerting, talking, callRelease, customerRelease } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
 const SUCCESS = { message: 'success', retcode: '0', result: {} }
 
-const ev = (workNo: string, eventType: string, content: unknown = null): PolledEvent => ({ eventType, workNo, content })
-const offhook = (w: string): PolledEvent => ev(w, 'AgentOther_PhoneOffhook', { type: 'main' })
-const phoneRelease = (w: string, phoneState: 2 | 3): PolledEvent => ev(w, 'AgentOther_PhoneRelease', { phoneState })
-const busy = (w: string): PolledEvent => ev(w, 'AgentState_Busy')
-const ready = (w: string): PolledEvent => ev(w, 'AgentState_Ready')
-const customerAlerting = (w: string, callid: string, otherPhone: string): PolledEvent =>
-  ev(w, 'AgentEvent_Customer_Alerting', { callid, otherPhoneWorkno: '', otherPhone, type: 'main' })
-const talking = (w: string, callid: string, caller: string, called: string, feature = '6'): PolledEvent =>
-  ev(w, 'AgentEvent_Talking', { caller, callid, called, feature, type: 'main', mediaAbility: '1' })
-const callRelease = (w: string, callid: string): PolledEvent => ev(w, 'AgentEvent_Call_Release', callid)
-const customerRelease = (w: string, callid: string, number: string): PolledEvent =>
-  ev(w, 'AgentEvent_Customer_Release', { callid, number })
 const err = (retcode: string, message: string): unknown => ({ message, retcode })
 
 interface Ctx { app: FastifyInstance, clock: ManualClock, ga: string, gb: string }

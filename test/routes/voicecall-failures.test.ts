@@ -7,19 +7,10 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, ev, phoneAlerting, offhook, phoneRelease, busy, ready, customerAlerting } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
-
-const ev = (workNo: string, eventType: string, content: unknown = null): PolledEvent => ({ eventType, workNo, content })
-const phoneAlerting = (w: string): PolledEvent => ev(w, 'AgentOther_PhoneAlerting')
-const offhook = (w: string): PolledEvent => ev(w, 'AgentOther_PhoneOffhook', { type: 'main' })
-const phoneRelease = (w: string, phoneState: 2 | 3): PolledEvent => ev(w, 'AgentOther_PhoneRelease', { phoneState })
-const busy = (w: string): PolledEvent => ev(w, 'AgentState_Busy')
-const ready = (w: string): PolledEvent => ev(w, 'AgentState_Ready')
-const customerAlerting = (w: string, callid: string, otherPhone: string): PolledEvent =>
-  ev(w, 'AgentEvent_Customer_Alerting', { callid, otherPhoneWorkno: '', otherPhone, type: 'main' })
 
 /** Caller events of a call that fails before anything rings. */
 const failedAtOnce = (w: string, callid: string): PolledEvent[] =>

@@ -95,6 +95,11 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     return callView(call)
   }
   const clock = sim.clock
+  const scenarioOr404 = (req: FastifyRequest): string => {
+    const name = p<{ name: string }>(req).name
+    if (!scenarios.has(name)) throw new AdminError(404, `no scenario named '${name}'`)
+    return name
+  }
 
   return [
     {
@@ -294,9 +299,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       summary: 'Make a loaded scenario the active one',
       params: Name,
       handler: (req) => {
-        const name = p<{ name: string }>(req).name
-        if (!scenarios.has(name)) throw new AdminError(404, `no scenario named '${name}'`)
-        scenarios.activate(name)
+        scenarios.activate(scenarioOr404(req))
         return { scenarios: scenarios.list() }
       }
     },
@@ -306,8 +309,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       summary: 'Back to the first step (the active scenario only)',
       params: Name,
       handler: (req) => {
-        const name = p<{ name: string }>(req).name
-        if (!scenarios.has(name)) throw new AdminError(404, `no scenario named '${name}'`)
+        const name = scenarioOr404(req)
         if (scenarios.active?.name !== name) throw new AdminError(409, `scenario '${name}' is not active`)
         scenarios.reset()
         return { scenarios: scenarios.list() }
@@ -319,7 +321,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       summary: 'Unload a scenario',
       params: Name,
       handler: (req) => {
-        if (!scenarios.remove(p<{ name: string }>(req).name)) throw new AdminError(404, `no scenario named '${p<{ name: string }>(req).name}'`)
+        scenarios.remove(scenarioOr404(req))
         return { scenarios: scenarios.list() }
       }
     }
