@@ -18,6 +18,7 @@ import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
 import journal from './plugins/journal.js'
 import { lazyValidatorFactory } from './plugins/lazy-validators.js'
 import openapi from './plugins/openapi.js'
+import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
 import onlineagent from './routes/agentgateway/onlineagent.js'
@@ -76,6 +77,11 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     // additionalProperties: false), never silently dropped: a misspelt journal or fault matcher
     // must not match everything.
     ajv: { customOptions: { removeAdditional: false } },
+    // Refusals before any route runs still answer the envelope (bad URL, overlong parameter,
+    // malformed HTTP); an HTTP/1.1 request without Host is served like an HTTP/1.0 one.
+    frameworkErrors,
+    clientErrorHandler,
+    http: { requireHostHeader: false },
     ...opts.server
   } as FastifyServerOptions)
 

@@ -17,3 +17,16 @@ export function loggerOptions (level: string, pretty = process.stdout.isTTY === 
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
   }
 }
+
+const SECRET_QUERY_KEYS = /^(password|oldpassword|newpassword|guid|jsessionid|servicetoken)$/i
+
+/** A request URL for a log line, with the values of secret query parameters (`?guid=`, `?password=`) redacted. */
+export function redactUrl (url: string): string {
+  const q = url.indexOf('?')
+  if (q < 0) return url
+  const params = new URLSearchParams(url.slice(q + 1))
+  let secret = false
+  for (const key of params.keys()) if (SECRET_QUERY_KEYS.test(key)) { secret = true; break }
+  if (!secret) return url
+  return `${url.slice(0, q)}?${[...params].map(([k, v]) => `${k}=${SECRET_QUERY_KEYS.test(k) ? '[redacted]' : encodeURIComponent(v)}`).join('&')}`
+}

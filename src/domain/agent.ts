@@ -24,6 +24,8 @@ export interface Agent extends AgentFacts {
   busyReason: string
   restReason: string
   restTimer: TimerHandle | undefined
+  /** Rest length last granted, in seconds: the rest timer runs from each time rest begins. */
+  restSeconds?: number | undefined
   /** The agent's phone is off-hook (always-off-hook agents keep it so between calls). */
   phoneOffHook: boolean
   /** Calls the agent is in, active or held, oldest first. */

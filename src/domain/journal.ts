@@ -44,7 +44,8 @@ export interface VerifyResult {
   nearMisses: Array<{ entry: JournalEntry, mismatches: string[] }>
 }
 
-const SECRET_KEYS = new Set(['password', 'guid', 'oldpassword', 'newpassword', 'serviceToken'])
+/** Compared lower-cased: `Guid`, `Password` and `JSESSIONID` are secrets too. */
+const SECRET_KEYS = new Set(['password', 'guid', 'oldpassword', 'newpassword', 'servicetoken', 'jsessionid'])
 const MAX_STRING = 256
 
 export function scrubBody (body: unknown, depth = 0): unknown {
@@ -53,7 +54,7 @@ export function scrubBody (body: unknown, depth = 0): unknown {
   if (Array.isArray(body)) return body.slice(0, 20).map(b => scrubBody(b, depth + 1))
   if (body !== null && typeof body === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(body)) out[k] = SECRET_KEYS.has(k) ? '[redacted]' : scrubBody(v, depth + 1)
+    for (const [k, v] of Object.entries(body)) out[k] = SECRET_KEYS.has(k.toLowerCase()) ? '[redacted]' : scrubBody(v, depth + 1)
     return out
   }
   return body

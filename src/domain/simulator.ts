@@ -226,8 +226,10 @@ export class Simulator {
 
   sayBusy (agentId: string, reason: number | undefined, prolong: boolean): void {
     const agent = this.signedIn(agentId)
-    agent.busyReason = String(reason ?? 0)
-    this.command(agent, 'sayBusy', { prolong })
+    // Remembered only once granted: a refused request keeps the reason of the busy in force.
+    const busyReason = String(reason ?? 0)
+    this.command(agent, 'sayBusy', { prolong, busyReason })
+    agent.busyReason = busyReason
   }
 
   cancelBusy (agentId: string): void { this.command(this.signedIn(agentId), 'cancelBusy') }
@@ -237,14 +239,27 @@ export class Simulator {
 
   rest (agentId: string, seconds: number, cause: number, prolong: boolean): void {
     const agent = this.signedIn(agentId)
-    agent.restReason = String(cause)
-    this.command(agent, 'rest', { prolong })
+    const restReason = String(cause)
+    this.command(agent, 'rest', { prolong, restReason })
+    agent.restReason = restReason
+    agent.restSeconds = seconds
+    // Asked for during a call, the rest (and its time) begins when the call ends (apply 'vacate').
+    if (agent.status === 'rest') this.armRest(agent)
+  }
+
+  /**
+   * Rest expiry is a reminder only: the agent stays in rest (Part C §1, Rest_Timeout). The time
+   * counts from when rest begins (AgentState_SetRest_Success), also on returning to rest after a call.
+   */
+  private armRest (agent: Agent): void {
     agent.restTimer?.cancel()
-    // Rest expiry is a reminder only: the agent stays in rest (Part C §1, Rest_Timeout).
-    agent.restTimer = this.clock.setTimer(seconds * 1000, () => {
-      agent.restTimer = undefined
-      if (this.agents.get(agent.id) === agent && agent.status === 'rest') this.apply(agent, 'restTimeout')
-    })
+    const seconds = agent.restSeconds
+    agent.restTimer = seconds === undefined
+      ? undefined
+      : this.clock.setTimer(seconds * 1000, () => {
+        agent.restTimer = undefined
+        if (this.agents.get(agent.id) === agent && agent.status === 'rest') this.apply(agent, 'restTimeout')
+      })
   }
 
   cancelRest (agentId: string): void {
@@ -400,13 +415,15 @@ export class Simulator {
     const agent = this.agents.get(agentId)
     this.history.delete(agentId)
     if (agent === undefined) return
+    // Out of the agent map first (as in signOutNow): its calls end without queueing events for it,
+    // so a held poll is answered empty, not with the first event of the release.
+    this.agents.delete(agentId)
     for (const callid of [...agent.calls]) this.calls.farHangUp(callid)
     agent.restTimer?.cancel()
     agent.inactivityTimer?.cancel()
     this.sessions.close(agent.session)
     agent.queue.clear()
     agent.queue.wake()
-    this.agents.delete(agentId)
     this.history.delete(agentId)
   }
 
@@ -470,6 +487,7 @@ export class Simulator {
     if (!r.ok) { this.opts.log.warn({ agent: agent.id, status: agent.status, command: cmd }, 'simulator transition refused'); return }
     Object.assign(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
+    if (cmd === 'vacate' && agent.status === 'rest') this.armRest(agent)
   }
 
   touch (agent: Agent): void { agent.lastActive = this.clock.now() }

@@ -10,6 +10,7 @@ import sjson from 'secure-json-parse'
 import type { ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
+import { redactUrl } from '../logger.js'
 import { agentIdRe } from '../schemas/gateway.js'
 import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
 
@@ -75,6 +76,27 @@ function validationMessage (err: FastifyError): string {
   return `${where}${field === '' ? (err.validationContext ?? 'request') : field} ${v.message ?? 'is invalid'}`.trim()
 }
 
+/** Deeper JSON is refused before parsing: a body within --body-limit could otherwise nest ~500k levels, too deep to validate, store or serialise again. */
+export const MAX_JSON_DEPTH = 64
+
+/** Does `text` nest arrays and objects deeper than MAX_JSON_DEPTH (brackets inside strings do not count)? */
+function tooDeep (text: string): boolean {
+  if (text.length <= MAX_JSON_DEPTH) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
 export default fp(async function gatewayHttp (app: FastifyInstance) {
   app.decorateRequest('retcode', undefined)
 
@@ -84,6 +106,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim()
     if (text === '') { done(null, undefined); return }
+    if (tooDeep(text)) { done(new GatewayError('INVALID_PARAMETER', `malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`), undefined); return }
     try {
       done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }))
     } catch (err) {
@@ -169,7 +192,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     req.log.info({
       op,
       method: req.method,
-      url: req.url,
+      url: redactUrl(req.url),
       agent: (req.params as { agentid?: string } | undefined)?.agentid,
       status: reply.statusCode,
       retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),

@@ -124,7 +124,8 @@ export default fp(async function openapi (app: FastifyInstance, opts: { live: bo
     reply.type('text/html; charset=utf-8').send(UI_PAGE))
   app.get('/__mock/docs/:file', { schema: { hide: true }, config: { op: '__mock.docs', auth: 'none' } }, async (req, reply) => {
     const file = (req.params as { file: string }).file
-    const type = UI_FILES[file]
+    // Own keys only: `__proto__` or `toString` must not reach the file system.
+    const type = Object.hasOwn(UI_FILES, file) ? UI_FILES[file] : undefined
     if (type === undefined) return reply.code(404).type('application/json;charset=UTF-8').send({ message: `no such file: ${file}`, retcode: '000-002' })
     let body = cache.get(file)
     if (body === undefined) { body = readFileSync(join(uiDir, file)); cache.set(file, body) }

@@ -1,0 +1,274 @@
+/**
+ * Soak test (issue #7): `npm run soak -- --minutes N` starts the mock in a child process on
+ * 127.0.0.1 and drives a mixed, realistic load at it for N minutes: agents signing in (and out,
+ * and in again, some forced), long-polling, changing state, calling simulated peers, external
+ * numbers and each other, answering, holding, releasing, with fault rules armed and cleared on the
+ * way and the control API read now and then. It prints the child's memory at start, after warm-up,
+ * every minute and at the end, and exits 1 if the resident set grew by more than --max-growth-mb
+ * after warm-up (or if any answer was malformed or a 5xx). It stops by itself.
+ *
+ *   npm run soak -- --minutes 10 [--agents 12] [--max-growth-mb 64] [--warmup-s 60] [--poll-wait-ms 2000]
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { Agent, request } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+interface Mem { rss: number, heapUsed: number, heapTotal: number, external: number }
+type FromChild = { url: string } | { mem: Mem, id: number }
+
+const MB = 1024 * 1024
+const mb = (n: number): string => `${(n / MB).toFixed(1)} MB`
+
+// ---- child: the mock ---------------------------------------------------------------------------
+
+async function child (pollWaitMs: number): Promise<void> {
+  const { startServer } = await import('../src/server.js')
+  const s = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'error', pollWaitMs })
+  const send = (m: FromChild): void => { process.send?.(m) }
+  process.on('message', (m: { cmd: string, id?: number }) => {
+    if (m.cmd === 'mem') {
+      // Collect first (node --expose-gc), so heapUsed is what is really kept.
+      (globalThis as { gc?: () => void }).gc?.()
+      const u = process.memoryUsage()
+      send({ mem: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external }, id: m.id ?? 0 })
+    } else if (m.cmd === 'stop') {
+      s.close().then(() => process.exit(0), () => process.exit(1))
+    }
+  })
+  send({ url: s.url })
+}
+
+// ---- parent: the load --------------------------------------------------------------------------
+
+interface Answer { status: number, body: Record<string, unknown> | undefined, headers: Record<string, string | string[] | undefined> }
+
+class Load {
+  readonly keepAlive = new Agent({ keepAlive: true, maxSockets: 96 })
+  requests = 0
+  readonly retcodes = new Map<string, number>()
+  readonly problems: string[] = []
+  stopping = false
+
+  constructor (readonly base: string) {}
+
+  send (method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer | undefined> {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    return new Promise((resolve) => {
+      const req = request(`${this.base}${path}`, {
+        method,
+        agent: this.keepAlive,
+        headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) }
+      }, (res) => {
+        let data = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => { data += c })
+        res.on('end', () => {
+          this.requests++
+          let parsed: Record<string, unknown> | undefined
+          try { parsed = JSON.parse(data) as Record<string, unknown> } catch { parsed = undefined }
+          const status = res.statusCode ?? 0
+          if (status >= 500 || parsed === undefined) this.problem(`${method} ${path} → ${status} ${data.slice(0, 120)}`)
+          if (path.startsWith('/agentgateway/')) {
+            const rc = String(parsed?.retcode)
+            this.retcodes.set(rc, (this.retcodes.get(rc) ?? 0) + 1)
+            if (status !== 200 || typeof parsed?.retcode !== 'string') this.problem(`${method} ${path} → ${status} ${data.slice(0, 120)}`)
+          }
+          resolve({ status, body: parsed, headers: res.headers })
+        })
+        res.on('error', (err) => { this.problem(`${method} ${path}: ${err.message}`); resolve(undefined) })
+      })
+      req.on('error', (err) => { if (!this.stopping) this.problem(`${method} ${path}: ${err.message}`); resolve(undefined) })
+      if (payload !== undefined) req.write(payload)
+      req.end()
+    })
+  }
+
+  problem (p: string): void { if (this.problems.length < 50) this.problems.push(p) }
+}
+
+const GW = '/agentgateway/resource'
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!
+const pause = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** One simulated agent desktop: a poller and an operator, like a real client. */
+async function desk (load: Load, ids: string[], others: string[], until: number): Promise<void> {
+  let id = ids[0]!
+  let guid = ''
+  const signIn = async (force = false): Promise<void> => {
+    const body = { password: '', phonenum: `7${id}`, autoanswer: Math.random() < 0.7, autoenteridle: Math.random() < 0.8, status: pick([4, 4, 4, 3, 5]) }
+    let a = await load.send('PUT', `${GW}/onlineagent/${id}${force ? '/forcelogin' : ''}`, {}, body)
+    if (a?.body?.retcode === '100-002') a = await load.send('PUT', `${GW}/onlineagent/${id}/forcelogin`, {}, body)
+    const g = a?.headers['set-guid']
+    if (typeof g === 'string') guid = g.replace('JSESSIONID=', '')
+  }
+  const gw = async (method: string, path: string, body?: unknown): Promise<string> => {
+    const a = await load.send(method, `${GW}${path}`, { guid }, body)
+    const rc = String(a?.body?.retcode ?? '')
+    const g = a?.headers['set-guid']
+    if (typeof g === 'string') guid = g.replace('JSESSIONID=', '')
+    // Recover like a client would: signed out (inactivity, forced) or GUID expired.
+    if (rc === '100-006') await signIn()
+    else if (rc === '000-003') await signIn(true)
+    return rc
+  }
+  const state = { polling: false }
+  let poller: Promise<void> = Promise.resolve()
+  const startPolling = (): void => {
+    state.polling = true
+    const me = id
+    poller = (async () => { while (state.polling && Date.now() < until) await gw('GET', `/agentevent/${me}`) })()
+  }
+  await signIn()
+  startPolling()
+  while (Date.now() < until) {
+    await pause(20 + Math.random() * 120)
+    const r = Math.random()
+    if (r < 0.15) await gw('PUT', `/voicecall/${id}/callinner`, { called: pick(['9001', '9002', '9003', '9004', '9005', '9007', ...others]) })
+    else if (r < 0.23) await gw('PUT', `/voicecall/${id}/callout`, { called: pick(['5550100', '5550101', '5550103', '5550104', '5550105', '5551234']), callappdata: 'x'.repeat(Math.floor(Math.random() * 300)) })
+    else if (r < 0.30) await gw('PUT', `/voicecall/${id}/answer`)
+    else if (r < 0.42) await gw('DELETE', `/voicecall/${id}/release`)
+    else if (r < 0.47) await gw('POST', `/voicecall/${id}/hold`)
+    else if (r < 0.52) await gw('POST', `/voicecall/${id}/gethold`)
+    else if (r < 0.62) await gw('POST', `/onlineagent/${id}/${pick(['saybusy', 'cancelbusy', 'sayfree', 'work', 'cancelwork', 'cancelrest'])}`)
+    else if (r < 0.66) await gw('POST', `/onlineagent/${id}/rest/${pick([1, 5, 30])}/${pick([0, 3])}`)
+    else if (r < 0.76) await gw('GET', `/onlineagent/${id}/agentstatus`)
+    else if (r < 0.80) await gw('GET', `/calldata/${id}/callinfo`)
+    else if (r < 0.83) await gw('POST', `/onlineagent/${id}/handshake`)
+    else if (r < 0.85) await gw('GET', `/onlineagent/${id}/agentskills`)
+    else if (r < 0.88) {
+      // Sign out (forced when in a call) and come back, often as another agent id.
+      if (await gw('DELETE', `/onlineagent/${id}/logout`) === '100-010') await gw('DELETE', `/onlineagent/${id}/forcelogout`)
+      state.polling = false
+      await poller
+      id = pick(ids)
+      await signIn()
+      startPolling()
+    } else await gw('GET', `/agentevent/${id}`)
+  }
+  state.polling = false
+  await poller
+}
+
+/** The test harness side: faults, control API reads, journal queries. */
+async function operator (load: Load, until: number): Promise<void> {
+  const ops = ['callInner', 'callout', 'sayBusy', 'getAgentEvent', 'answer', 'release', 'getAgentStatus']
+  let round = 0
+  while (Date.now() < until) {
+    await pause(1000)
+    round++
+    if (round % 5 === 0) {
+      await load.send('POST', '/__mock/faults', {}, pick([
+        { match: { operation: pick(ops) }, fire: { probability: 0.05 }, action: { retcode: pick(['100-007', '000-004']) } },
+        { match: { operation: 'getAgentEvent' }, fire: { times: 3 }, action: { dropNextEvent: true } },
+        { match: { operation: 'getAgentEvent' }, fire: { times: 3 }, action: { duplicateNextEvent: true } },
+        { match: { operation: pick(ops) }, fire: { times: 1 }, action: { expireGuid: true } },
+        { match: { operation: pick(ops) }, fire: { times: 1 }, action: { forceSignOut: true } },
+        { match: { operation: 'getAgentStatus' }, fire: { probability: 0.2 }, action: { delayMs: [5, 50] } }
+      ]))
+    }
+    if (round % 31 === 0) await load.send('DELETE', '/__mock/faults')
+    await load.send('GET', pick(['/__mock/agents', '/__mock/calls?all=true', '/__mock/journal?limit=50', '/__mock/journal/count?retcode=0', '/__mock/ready', '/__mock/faults', '/__mock/scenarios']))
+    if (round % 7 === 0) await load.send('POST', '/__mock/journal/verify', {}, { match: { operation: 'callInner' }, atLeast: 1 })
+  }
+  await load.send('DELETE', '/__mock/faults')
+}
+
+async function parent (): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string', default: '10' },
+      agents: { type: 'string', default: '12' },
+      'max-growth-mb': { type: 'string', default: '64' },
+      'warmup-s': { type: 'string' },
+      'poll-wait-ms': { type: 'string', default: '2000' }
+    }
+  })
+  const minutes = Number(values.minutes)
+  const agents = Number(values.agents)
+  const maxGrowth = Number(values['max-growth-mb']) * MB
+  const warmupMs = values['warmup-s'] === undefined ? Math.min(60000, minutes * 60000 / 4) : Number(values['warmup-s']) * 1000
+  if (!(minutes > 0) || !(agents > 0)) throw new Error('--minutes and --agents must be positive numbers')
+
+  const self = fileURLToPath(import.meta.url)
+  const proc: ChildProcess = fork(self, ['--child', '--poll-wait-ms', String(values['poll-wait-ms'])], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.once('message', (m: FromChild) => { if ('url' in m) resolve(m.url) })
+    proc.once('exit', (code) => reject(new Error(`the mock exited (${String(code)}) before it listened`)))
+  })
+  let memId = 0
+  const mem = (): Promise<Mem> => new Promise((resolve) => {
+    const id = ++memId
+    const on = (m: FromChild): void => { if ('mem' in m && m.id === id) { proc.off('message', on); resolve(m.mem) } }
+    proc.on('message', on)
+    proc.send({ cmd: 'mem', id })
+  })
+  const started = Date.now()
+  const line = (label: string, m: Mem, load?: Load): void => {
+    const t = ((Date.now() - started) / 1000).toFixed(0).padStart(4)
+    console.log(`[${t} s] ${label.padEnd(10)} rss ${mb(m.rss).padStart(9)}  heapUsed ${mb(m.heapUsed).padStart(9)}  heapTotal ${mb(m.heapTotal).padStart(9)}${load === undefined ? '' : `  requests ${load.requests}`}`)
+  }
+
+  console.log(`soak: ${minutes} min, ${agents} agent desktops, mock at ${url} (pid ${proc.pid ?? '?'}), warm-up ${warmupMs / 1000} s, max growth ${values['max-growth-mb']} MB`)
+  const start = await mem()
+  line('start', start)
+  const load = new Load(url)
+  const until = started + minutes * 60000
+  const idPool = Array.from({ length: agents * 4 }, (_, i) => String(4001 + i))
+  const desks = Array.from({ length: agents }, (_, i) => {
+    const mine = idPool.filter((_, j) => j % agents === i)
+    const others = idPool.filter((_, j) => j % agents !== i).slice(0, 6)
+    return desk(load, mine, others, until)
+  })
+  const op = operator(load, until)
+
+  let warm: Mem | undefined
+  const samples: Mem[] = []
+  const sampler = (async () => {
+    await pause(Math.min(warmupMs, until - Date.now()))
+    warm = await mem()
+    line('warm', warm, load)
+    // Then on each whole minute still to come.
+    let next = started + 60000 * Math.ceil((Date.now() - started + 1000) / 60000)
+    while (Date.now() < until) {
+      await pause(Math.max(0, Math.min(next, until) - Date.now()))
+      if (Date.now() >= until) break
+      const m = await mem()
+      samples.push(m)
+      line(`${Math.round((Date.now() - started) / 60000)} min`, m, load)
+      next += 60000
+    }
+  })()
+  await Promise.all([...desks, op, sampler])
+  load.stopping = true
+  // Let held polls run out, then measure.
+  await pause(Number(values['poll-wait-ms']) + 200)
+  const end = await mem()
+  line('end', end, load)
+  load.keepAlive.destroy()
+  proc.send({ cmd: 'stop' })
+  await new Promise<void>((resolve) => {
+    const kill = setTimeout(() => { proc.kill('SIGKILL'); resolve() }, 15000)
+    proc.once('exit', () => { clearTimeout(kill); resolve() })
+  })
+
+  const base = warm ?? start
+  const growth = end.rss - base.rss
+  const top = [...load.retcodes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ')
+  console.log(`soak: ${load.requests} requests in ${((Date.now() - started) / 1000).toFixed(0)} s (${(load.requests / ((Date.now() - started) / 1000)).toFixed(0)}/s); gateway retcodes: ${top}`)
+  console.log(`soak: RSS start ${mb(start.rss)}, after warm-up ${mb(base.rss)}, end ${mb(end.rss)} (growth after warm-up ${mb(growth)}); heapUsed after warm-up ${mb(base.heapUsed)}, end ${mb(end.heapUsed)}`)
+  let failed = false
+  if (growth > maxGrowth) { console.error(`soak: FAIL — RSS grew by ${mb(growth)} after warm-up (limit ${mb(maxGrowth)})`); failed = true }
+  if (load.problems.length > 0) { console.error(`soak: FAIL — ${load.problems.length} malformed answers or errors, e.g.:\n  ${load.problems.slice(0, 10).join('\n  ')}`); failed = true }
+  if (load.requests === 0) { console.error('soak: FAIL — no request was answered'); failed = true }
+  console.log(failed ? 'soak: failed' : 'soak: ok — memory flat, every answer well-formed')
+  process.exit(failed ? 1 : 0)
+}
+
+if (process.argv.includes('--child')) {
+  const i = process.argv.indexOf('--poll-wait-ms')
+  await child(i >= 0 ? Number(process.argv[i + 1]) : 2000)
+} else await parent()
