@@ -11,7 +11,7 @@ import { ScenarioRegistry } from './domain/scenario-registry.js'
 import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
 import { defaultConfig, type Config } from './config.js'
-import { loggerOptions } from './logger.js'
+import { createLogger } from './logger.js'
 import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
 import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
@@ -65,7 +65,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   const first = scenarios[0]
   const seed = config.seed >= 0 ? config.seed : first?.seed
   const app = Fastify({
-    logger: opts.logger ?? loggerOptions(config.logLevel),
+    ...(opts.logger !== undefined ? { logger: opts.logger } : { loggerInstance: createLogger(config.logLevel) }),
     // One line per request comes from our onResponse hook, named after the vendor's method.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
@@ -83,7 +83,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     clientErrorHandler,
     http: { requireHostHeader: false },
     ...opts.server
-  } as FastifyServerOptions)
+  } as unknown as FastifyServerOptions)
 
   const log = app.log
   const simulator = new Simulator({
@@ -110,6 +110,8 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   app.addHook('preClose', async () => {
     for (const agent of simulator.agents.values()) agent.queue.wake()
   })
+  // The asynchronous log destination keeps lines in memory until written: write them out.
+  app.addHook('onClose', async () => { (app.log as { flush?: () => void }).flush?.() })
 
   await app.register(journal, { size: config.journalSize })
   await app.register(faults)

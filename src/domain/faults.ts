@@ -65,6 +65,8 @@ export class FaultEngine {
 
   list (): ArmedRule[] { return [...this.rules] }
 
+  get size (): number { return this.rules.length }
+
   remove (id: string): boolean {
     const before = this.rules.length
     this.rules = this.rules.filter(r => r.id !== id)

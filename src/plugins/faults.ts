@@ -80,15 +80,17 @@ export default fp(async function faults (app: FastifyInstance) {
     return false
   }
 
-  app.addHook('preValidation', async (req, reply) => {
+  // Callback style, and nothing built when no rule is armed: this runs on every request.
+  app.addHook('preValidation', (req, reply, done) => {
     const op = req.routeOptions.config.op
-    if (op === undefined || op.startsWith('__')) return
+    if (op === undefined || op.startsWith('__') || sim.faults.size === 0) { done(); return }
     const fields = requestFields(req)
     const agent = typeof fields.agentid === 'string' ? fields.agentid : undefined
     const rule = sim.faults.decide({ operation: op, agent, fields })
-    if (rule === undefined) return
+    if (rule === undefined) { done(); return }
     req.faultRule = rule.name ?? rule.id
     req.log.info({ op, agent, rule: req.faultRule, action: Object.keys(rule.action)[0] }, 'fault rule fired')
-    if (await perform(rule, req, reply, agent)) return reply
+    // A fault that answered (or dropped) the request ends it here: done() is not called then.
+    perform(rule, req, reply, agent).then((answered) => { if (!answered) done() }, (err: Error) => done(err))
   })
 }, { name: 'faults', dependencies: ['journal'] })
