@@ -68,6 +68,9 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     ...(opts.logger !== undefined ? { logger: opts.logger } : { loggerInstance: createLogger(config.logLevel) }),
     // One line per request comes from our onResponse hook, named after the vendor's method.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (its creation cost more than the line itself): request log
+    // lines carry their reqId themselves.
+    childLoggerFactory: (logger: unknown) => logger,
     bodyLimit: config.bodyLimit,
     exposeHeadRoutes: false,
     return503OnClosing: false,

@@ -206,6 +206,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     if (op.startsWith('__mock')) { req.log.debug({ op, status: reply.statusCode }, op); return }
     if ((req.log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info') === false) return // do not even build the line (lean runs)
     req.log.info({
+      reqId: req.id,
       op,
       method: req.method,
       url: redactUrl(req.url),

@@ -1,0 +1,103 @@
+/**
+ * The mock as the bench runs it for workloads a–f: exactly what `dist/cli.js` serves (same option
+ * parsing, same `startServer`), plus a control channel over Node IPC that the bench uses to read
+ * the simulator's counters (held polls, queue lengths) and to pre-fill event queues for workload c
+ * through the simulator's own state changes (sayBusy/cancelBusy), so no HTTP load is spent on it.
+ * Workload g (start time) runs `dist/cli.js` itself. Usage: node mock.mjs [cc-gateway-mock flags]
+ */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { parseConfig } from '../../dist/config.js'
+import { startServer } from '../../dist/server.js'
+
+const parsed = parseConfig(process.argv.slice(2), process.env)
+if (!parsed.ok) {
+  process.stderr.write(`mock.mjs: ${parsed.errors.join('; ')}\n`)
+  process.exit(2)
+}
+const running = await startServer(parsed.config)
+const sim = running.app.simulator
+// Event-loop delay of the server: tells a stalled server (GC, synchronous work) from a slow client.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+loopDelay.enable()
+// Garbage-collection pauses, the usual cause of a stalled loop.
+let gc = { count: 0, totalMs: 0, maxMs: 0 }
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++
+    gc.totalMs += e.duration
+    if (e.duration > gc.maxMs) gc.maxMs = e.duration
+  }
+}).observe({ entryTypes: ['gc'] })
+
+function stats () {
+  let holding = 0
+  let queued = 0
+  let minQueue = Infinity
+  let maxQueue = 0
+  for (const agent of sim.agents.values()) {
+    if (agent.queue.holding) holding++
+    const n = agent.queue.length
+    queued += n
+    if (n < minQueue) minQueue = n
+    if (n > maxQueue) maxQueue = n
+  }
+  const mem = process.memoryUsage()
+  return {
+    agents: sim.agents.size,
+    holding,
+    queued,
+    minQueue: sim.agents.size === 0 ? 0 : minQueue,
+    maxQueue,
+    calls: sim.calls.active.size,
+    rssKb: Math.round(mem.rss / 1024),
+    heapUsedKb: Math.round(mem.heapUsed / 1024),
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    gcCount: gc.count,
+    gcTotalMs: gc.totalMs,
+    gcMaxMs: gc.maxMs
+  }
+}
+
+/** Top every listed agent's queue up to `perAgent` events by toggling busy, as saybusy/cancelbusy do. */
+function fill (agentIds, perAgent) {
+  let added = 0
+  for (const id of agentIds) {
+    const agent = sim.agents.get(id)
+    if (agent === undefined) throw new Error(`agent ${id} is not signed in`)
+    for (let guard = 0; agent.queue.length < perAgent && guard < perAgent * 2; guard++) {
+      if (agent.status === 'idle') sim.sayBusy(id, undefined, false)
+      else sim.cancelBusy(id)
+      added++
+    }
+  }
+  return { added }
+}
+
+process.on('message', (msg) => {
+  try {
+    let result = {}
+    switch (msg.cmd) {
+      case 'stats': result = stats(); break
+      case 'resetLoopDelay': loopDelay.reset(); gc = { count: 0, totalMs: 0, maxMs: 0 }; break
+      case 'fill': result = fill(msg.agents, msg.perAgent); break
+      default: throw new Error(`unknown command ${msg.cmd}`)
+    }
+    process.send?.({ id: msg.id, ok: true, result })
+  } catch (err) {
+    process.send?.({ id: msg.id, ok: false, error: String(err?.message ?? err) })
+  }
+})
+
+let stopping = false
+async function stop () {
+  if (stopping) return
+  stopping = true
+  setTimeout(() => process.exit(0), 3000).unref()
+  try { await running.close() } finally { process.exit(0) }
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+// The bench went away (crashed or was killed): do not outlive it.
+process.on('disconnect', stop)
+process.send?.({ ready: true, url: running.url })
