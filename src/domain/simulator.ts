@@ -302,7 +302,9 @@ export class Simulator {
     let newGuid: string | undefined
     if (still === agent) {
       this.touch(agent)
-      if (this.opts.guidRotation === 'dynamic') newGuid = this.sessions.rotate(agent.session)
+      // A new GUID only for a client that will receive it: a poll abandoned while held must not
+      // rotate the session out from under its client.
+      if (this.opts.guidRotation === 'dynamic' && alive()) newGuid = this.sessions.rotate(agent.session)
     }
     return { event, newGuid }
   }

@@ -85,7 +85,8 @@ export default fp(async function faults (app: FastifyInstance) {
     const op = req.routeOptions.config.op
     if (op === undefined || op.startsWith('__') || sim.faults.size === 0) { done(); return }
     const fields = requestFields(req)
-    const agent = typeof fields.agentid === 'string' ? fields.agentid : undefined
+    // The agent is the one in the path, never a body or query field of the same name.
+    const agent = (req.params as { agentid?: string } | undefined)?.agentid
     const rule = sim.faults.decide({ operation: op, agent, fields })
     if (rule === undefined) { done(); return }
     req.faultRule = rule.name ?? rule.id

@@ -201,9 +201,15 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     logLine(req, reply)
     done()
   })
+  // A client that gives up (e.g. a poll timing out while held) still gets its line, status 0.
+  app.addHook('onRequestAbort', (req, done) => {
+    const op = req.routeOptions.config.op ?? 'unknown'
+    if (!req.url.startsWith('/__mock')) req.log.info({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted' }, `${op} abandoned by the client`)
+    done()
+  })
   function logLine (req: FastifyRequest, reply: FastifyReply): void {
     const op = req.routeOptions.config.op ?? 'unknown'
-    if (op.startsWith('__mock')) { req.log.debug({ op, status: reply.statusCode }, op); return }
+    if (op.startsWith('__mock') || req.url.startsWith('/__mock')) { req.log.debug({ op, status: reply.statusCode }, op); return }
     if ((req.log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info') === false) return // do not even build the line (lean runs)
     req.log.info({
       reqId: req.id,

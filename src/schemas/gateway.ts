@@ -41,7 +41,8 @@ export const DialBody = Type.Object({
 export const CALLAPPDATA_MAX_BYTES = 16384
 
 export const SayBusyQuery = Type.Object({
-  reason: Type.Optional(Type.Integer()),
+  // A string: clients send `?reason=` empty as well as absent (Part B §17); parsed by the route.
+  reason: Type.Optional(Type.String({ maxLength: 10 })),
   prolong: Type.Optional(Type.Boolean())
 })
 

@@ -76,8 +76,9 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: AgentIdParams, querystring: SayBusyQuery },
     config: { op: 'sayBusy', auth: 'agent' }
   }, async (req) => {
-    const reason = req.query.reason
-    if (reason !== undefined && reason !== 0 && (reason < 200 || reason > 250)) fail('INVALID_PARAMETER', 'reason must be 200 to 250 (or 0)')
+    const raw = req.query.reason?.trim() ?? ''
+    const reason = raw === '' ? undefined : Number(raw)
+    if (reason !== undefined && (!/^\d+$/.test(raw) || (reason !== 0 && (reason < 200 || reason > 250)))) fail('INVALID_PARAMETER', 'reason must be 200 to 250 (or 0)')
     sim.sayBusy(req.params.agentid, reason, req.query.prolong ?? false)
     return ok({})
   })
