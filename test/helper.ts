@@ -45,6 +45,11 @@ export function call (app: FastifyInstance, guid: string, method: 'GET' | 'PUT' 
 
 export interface PolledEvent { eventType: string, workNo: string, content: unknown }
 
+/** A control-API request (no credentials), for the /__mock routes. */
+export function admin (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+  return app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) })
+}
+
 /** Poll until the queue is empty (pollWaitMs must be 0); returns the events in order. */
 export async function drain (app: FastifyInstance, agentId: string, guid: string): Promise<PolledEvent[]> {
   const out: PolledEvent[] = []

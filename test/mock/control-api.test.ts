@@ -6,18 +6,12 @@
  * control-faults (faults, clock, scenarios), control-access (admin token, --no-admin).
  */
 import t from 'tap'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { build, call, drain, drainTypes, GW, signIn } from '../helper.js'
+import type { FastifyInstance } from 'fastify'
+import { build, call, drain, drainTypes, GW, signIn, admin } from '../helper.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const A = '1001'
 const B = '1002'
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
-
-function admin (app: FastifyInstance, method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
-  return app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) })
-}
 
 const err = (message: string): unknown => ({ message, retcode: '000-002' })
 

@@ -5,18 +5,12 @@
  * Wrong state answers 409, unknown call ids 404.
  */
 import t from 'tap'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, admin } from '../helper.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const A = '1001'
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
-
-function admin (app: FastifyInstance, method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
-  return app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) })
-}
 
 const err = (message: string): unknown => ({ message, retcode: '000-002' })
 const ev = (eventType: string, content: unknown = null, workNo = A): PolledEvent => ({ eventType, workNo, content })

@@ -4,19 +4,13 @@
  * deactivate, reset, unload).
  */
 import t from 'tap'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
-import { build, call, drain, signIn } from '../helper.js'
+import { build, call, drain, signIn, admin } from '../helper.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const A = '1001'
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
-
-function admin (app: FastifyInstance, method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
-  return app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) })
-}
 
 const err = (message: string): unknown => ({ message, retcode: '000-002' })
 
