@@ -34,6 +34,8 @@ const HELP = `Usage: npm run bench -- [options]
   --inject-rate N      workload e: events produced per second (default 1000)
   --idle-agents N      workload f: signed-in idle agents (default 100000)
   --profile            run the mock with node --cpu-prof and summarise its hot spots
+  --mock-flags="..."   extra cc-gateway-mock flags for the rows of workloads a–c (e.g. to compare
+                       '--journal-size 0' alone); recorded in each row's config
   --out PATH           results path without extension (default bench/results)
   --budget S           hard time limit for the whole run (default 2400; quick 120)
   --help
@@ -55,6 +57,7 @@ function parseOptions (argv: string[]): Options {
       'inject-rate': { type: 'string' },
       'idle-agents': { type: 'string' },
       profile: { type: 'boolean' },
+      'mock-flags': { type: 'string' },
       out: { type: 'string' },
       budget: { type: 'string' },
       help: { type: 'boolean' }
@@ -87,6 +90,7 @@ function parseOptions (argv: string[]): Options {
     injectRate: num('inject-rate', values['inject-rate'], 1000, 1, 100000),
     idleAgents: Math.round(num('idle-agents', values['idle-agents'], quick ? 2000 : 100000, 1, 800000)),
     profile: values.profile === true,
+    mockFlags: (values['mock-flags'] ?? '').split(/\s+/).filter(f => f !== ''),
     out: values.out ?? join(BENCH_DIR, quick ? 'results-quick' : 'results'),
     budget: num('budget', values.budget, quick ? 120 : 2400, 10, 86400)
   }

@@ -27,6 +27,8 @@ export interface Options {
   idleAgents: number
   /** Run the mock's rows with --cpu-prof and summarise the hot spots. */
   profile: boolean
+  /** Extra flags for the mock in workloads a–c. */
+  mockFlags: string[]
   /** Output path without extension (results.md / results.json). */
   out: string
   /** Hard limit for the whole run, seconds. */

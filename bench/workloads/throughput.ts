@@ -96,7 +96,7 @@ async function signInFor (ctx: Ctx, s: Started, first: number): Promise<Map<stri
 }
 
 function mockRow (ctx: Ctx, w: 'a' | 'b' | 'c', lean: boolean): Row {
-  const flags = [...MOCK_FLAGS, ...(lean ? leanFlags(ctx) : [])]
+  const flags = [...MOCK_FLAGS, ...(lean ? leanFlags(ctx) : []), ...ctx.opts.mockFlags]
   const what = {
     a: 'GET onlineagent/{id}/agentstatus with Guid',
     b: 'POST saybusy / cancelbusy alternating',

@@ -70,9 +70,10 @@ export class Journal {
   get size (): number { return this.entries.length }
   get limit (): number { return this.capacity }
 
-  record (e: Omit<JournalEntry, 'seq'>): void {
+  /** Keeps `entry` itself (no copy) and numbers it: its `seq` is overwritten. */
+  record (entry: JournalEntry): void {
     if (this.capacity <= 0) return
-    const entry = { seq: ++this.seq, ...e }
+    entry.seq = ++this.seq
     if (this.entries.length < this.capacity) this.entries.push(entry)
     else {
       this.entries[this.start] = entry

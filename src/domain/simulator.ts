@@ -88,7 +88,8 @@ export class Simulator {
   readonly faults: FaultEngine
   readonly random: () => number
   /** Recent events per agent id, kept across sign-outs for the admin API (bounded). */
-  readonly history = new Map<string, GatewayEvent[]>()
+  /** Raw per-agent history (may hold up to twice historySize); read it through historyOf. */
+  private readonly history = new Map<string, GatewayEvent[]>()
   observer: EventObserver | undefined
   world: WorldIndex
 
@@ -472,7 +473,15 @@ export class Simulator {
       this.history.set(event.workNo, list)
     }
     list.push(event)
-    if (list.length > size) list.splice(0, list.length - size)
+    // Trimmed in batches (amortised O(1) per event); historyOf shows the last `size`.
+    if (list.length >= 2 * size) list.splice(0, list.length - size)
+  }
+
+  /** The last events of an agent (at most historySize), oldest first. */
+  historyOf (agentId: string): GatewayEvent[] {
+    const size = this.opts.historySize ?? 100
+    const list = this.history.get(agentId) ?? []
+    return list.length > size ? list.slice(list.length - size) : list
   }
 
   /** Run a machine command and enqueue its events; a refused command throws its code. */

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { AdminError } from './envelope.js'
+import { routeConfig } from './gateway-http.js'
 
 // Open: the probes, and pages that hold no run-time data (the dashboard's own API calls, and
 // anything the API docs page tries, still need the token).
@@ -15,7 +16,7 @@ export default fp(async function adminAccess (app: FastifyInstance, opts: { toke
   if (opts.token === '') return
   const want = Buffer.from(`Bearer ${opts.token}`)
   app.addHook('onRequest', async (req) => {
-    const op = req.routeOptions.config.op ?? ''
+    const op = routeConfig(req).op ?? ''
     // Everything under /__mock needs the token — also unknown paths and wrong verbs, which would
     // otherwise tell a caller without it what exists — except the open probes and the page.
     if (!req.url.startsWith('/__mock') || OPEN.has(op)) return

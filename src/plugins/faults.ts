@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { delayOf, type ArmedRule } from '../domain/faults.js'
 import { JSON_TYPE } from './envelope.js'
+import { routeConfig } from './gateway-http.js'
 
 declare module 'fastify' {
   interface FastifyRequest { faultRule: string | undefined }
@@ -82,7 +83,7 @@ export default fp(async function faults (app: FastifyInstance) {
 
   // Callback style, and nothing built when no rule is armed: this runs on every request.
   app.addHook('preValidation', (req, reply, done) => {
-    const op = req.routeOptions.config.op
+    const op = routeConfig(req).op
     if (op === undefined || op.startsWith('__') || sim.faults.size === 0) { done(); return }
     const fields = requestFields(req)
     // The agent is the one in the path, never a body or query field of the same name.

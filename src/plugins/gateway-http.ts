@@ -4,13 +4,13 @@
  * envelope, JSON 404/405 answers, credential checks, and one log line per request naming the
  * vendor's method.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyContextConfig, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import sjson from 'secure-json-parse'
 import type { ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
-import { redactUrl } from '../logger.js'
+import { logsInfo, redactUrl, requestLineWriter, type LineLogger } from '../logger.js'
 import { agentIdRe } from '../schemas/gateway.js'
 import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
 
@@ -29,7 +29,15 @@ export interface RouteConfig {
 
 declare module 'fastify' {
   interface FastifyContextConfig { op?: string, auth?: AuthNeed, invalid?: ErrorKey | 'login' }
-  interface FastifyRequest { retcode: string | undefined }
+  interface FastifyRequest { retcode: string | undefined, gwConfig: FastifyContextConfig | null }
+}
+
+/**
+ * The route's config (op, auth, ...), read once per request and kept on it: Fastify's
+ * `req.routeOptions` builds a new object on every access, and several hooks need the config.
+ */
+export function routeConfig (req: FastifyRequest): FastifyContextConfig {
+  return req.gwConfig ?? (req.gwConfig = req.routeOptions.config)
 }
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const
@@ -99,6 +107,7 @@ function tooDeep (text: string): boolean {
 
 export default fp(async function gatewayHttp (app: FastifyInstance) {
   app.decorateRequest('retcode', undefined)
+  app.decorateRequest('gwConfig', null)
 
   // One parser for every content type: real clients send text/plain, JSON or nothing at all on
   // body-less calls (Part B §18). Empty → no body; anything else must be JSON.
@@ -123,7 +132,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
 
   // Credentials (spec §1, issue #2 auth modes): agent signed in (100-006) first, then the GUID (000-003).
   function checkCredentials (req: FastifyRequest): void {
-    const need = req.routeOptions.config.auth
+    const need = routeConfig(req).auth
     if (need === undefined || need === 'none') return
     const creds = credentialsOf(req)
     if (need === 'any') {
@@ -152,12 +161,13 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   })
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const admin = (req.routeOptions.config.op ?? '').startsWith('__mock')
+    const config = routeConfig(req)
+    const admin = (config.op ?? '').startsWith('__mock')
     if (err instanceof GatewayError) return send(reply, admin ? 400 : 200, fromError(err))
     if (err instanceof AdminError) return send(reply, err.status, failure('INVALID_PARAMETER', err.message))
     if (admin && err.validation !== undefined) return send(reply, 400, failure('INVALID_PARAMETER', validationMessage(err)))
     if (err.validation !== undefined) {
-      return send(reply, 200, failure(validationKey(err, req.routeOptions.config.invalid), validationMessage(err)))
+      return send(reply, 200, failure(validationKey(err, config.invalid), validationMessage(err)))
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return send(reply, 413, failure('INVALID_PARAMETER', `request body is larger than ${app.initialConfig.bodyLimit ?? 0} bytes`))
@@ -197,31 +207,32 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   })
 
   // One log line per request, named after the vendor's method (Method Name in Logs).
+  const writeLine = requestLineWriter(app.log as LineLogger)
   app.addHook('onResponse', (req, reply, done) => {
-    logLine(req, reply)
+    const op = routeConfig(req).op ?? 'unknown'
+    if (op.startsWith('__mock') || req.url.startsWith('/__mock')) req.log.debug({ op, status: reply.statusCode }, op)
+    else if (logsInfo(req.log as LineLogger)) { // lean runs do not even build the line
+      writeLine({
+        reqId: req.id,
+        op,
+        method: req.method,
+        url: redactUrl(req.url),
+        agent: (req.params as { agentid?: string } | undefined)?.agentid,
+        status: reply.statusCode,
+        retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),
+        ms: Math.round(reply.elapsedTime * 100) / 100
+      }, op === '__405' ? 'wrong verb' : op)
+    }
     done()
   })
   // A client that gives up (e.g. a poll timing out while held) still gets its line, status 0.
   app.addHook('onRequestAbort', (req, done) => {
-    const op = req.routeOptions.config.op ?? 'unknown'
-    if (!req.url.startsWith('/__mock')) req.log.info({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted' }, `${op} abandoned by the client`)
+    const op = routeConfig(req).op ?? 'unknown'
+    if (!req.url.startsWith('/__mock') && logsInfo(req.log as LineLogger)) {
+      writeLine({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted', ms: undefined }, `${op} abandoned by the client`)
+    }
     done()
   })
-  function logLine (req: FastifyRequest, reply: FastifyReply): void {
-    const op = req.routeOptions.config.op ?? 'unknown'
-    if (op.startsWith('__mock') || req.url.startsWith('/__mock')) { req.log.debug({ op, status: reply.statusCode }, op); return }
-    if ((req.log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info') === false) return // do not even build the line (lean runs)
-    req.log.info({
-      reqId: req.id,
-      op,
-      method: req.method,
-      url: redactUrl(req.url),
-      agent: (req.params as { agentid?: string } | undefined)?.agentid,
-      status: reply.statusCode,
-      retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),
-      ms: Math.round(reply.elapsedTime * 100) / 100
-    }, op === '__405' ? 'wrong verb' : op)
-  }
 }, { name: 'gateway-http' })
 
 declare module 'fastify' {

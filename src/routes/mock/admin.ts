@@ -188,7 +188,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       summary: 'Every event produced for the agent (bounded), also after sign-out',
       params: Id,
       handler: (req) =>
-        ({ events: sim.history.get(p<{ id: string }>(req).id) ?? [] })
+        ({ events: sim.historyOf(p<{ id: string }>(req).id) })
     },
 
     // calls
