@@ -4,6 +4,7 @@
  * routes under /__mock. Never listens; see server.ts.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Logger } from 'pino'
 import { ManualClock, RealClock, type Clock } from './domain/clock.js'
 import { createIdSource } from './domain/ids.js'
 import type { Scenario } from './domain/scenario.js'
@@ -41,6 +42,8 @@ export interface BuildOptions {
   scenarios?: Scenario[]
   /** Fastify logger setting; defaults to pino per config.logLevel. */
   logger?: FastifyServerOptions['logger']
+  /** A ready logger (e.g. `jsonLogger(level, sink)`); wins over `logger`. */
+  loggerInstance?: Logger
   /** Extra Fastify server options (https, ...). */
   server?: Partial<FastifyServerOptions>
   /** Generate the OpenAPI document from the routes (needs the dev dependency @fastify/swagger). */
@@ -65,7 +68,9 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   const first = scenarios[0]
   const seed = config.seed >= 0 ? config.seed : first?.seed
   const app = Fastify({
-    ...(opts.logger !== undefined ? { logger: opts.logger } : { loggerInstance: createLogger(config.logLevel) }),
+    ...(opts.loggerInstance !== undefined
+      ? { loggerInstance: opts.loggerInstance }
+      : opts.logger !== undefined ? { logger: opts.logger } : { loggerInstance: createLogger(config.logLevel) }),
     // One line per request comes from our onResponse hook, named after the vendor's method.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (its creation cost more than the line itself): request log

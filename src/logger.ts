@@ -20,10 +20,14 @@ export const REDACT_PATHS = [
  * `flush` it before exit. On a terminal, pino-pretty in a worker.
  */
 export function createLogger (level: string, pretty = process.stdout.isTTY === true): Logger {
-  const options = loggerOptions(level, pretty)
-  if (pretty) return pino(options)
-  const stream = new TurnBatchedStream(pino.destination({ dest: 1, sync: true }))
-  const logger = pino(options, stream)
+  if (pretty) return pino(loggerOptions(level, true))
+  return jsonLogger(level, pino.destination({ dest: 1, sync: true }))
+}
+
+/** The JSON logger writing to `sink` (stdout in the server, a buffer in tests), batched per turn. */
+export function jsonLogger (level: string, sink: Sink): Logger {
+  const stream = new TurnBatchedStream(sink)
+  const logger = pino(loggerOptions(level, false), stream)
   directLines.set(logger, directRequestLine(logger, stream))
   return logger
 }
@@ -79,7 +83,9 @@ function directRequestLine (logger: Logger, stream: TurnBatchedStream): RequestL
   }
 }
 
-interface Sink { write: (chunk: string) => unknown, flushSync: () => void }
+const BATCH_LIMIT = 64 * 1024
+
+export interface Sink { write: (chunk: string) => unknown, flushSync: () => void }
 
 /**
  * A pino destination that collects the lines of one event-loop turn and hands them to its sink as
@@ -90,6 +96,7 @@ interface Sink { write: (chunk: string) => unknown, flushSync: () => void }
  */
 export class TurnBatchedStream implements DestinationStream {
   private parts: string[] = []
+  private pending = 0
   private scheduled = false
 
   constructor (private readonly sink: Sink) {
@@ -98,6 +105,9 @@ export class TurnBatchedStream implements DestinationStream {
 
   write (line: string): boolean {
     this.parts.push(line)
+    this.pending += line.length
+    // A burst within one turn (thousands of lines) leaves at once, in pieces of about 64 KiB.
+    if (this.pending >= BATCH_LIMIT) { this.drain(); return true }
     if (!this.scheduled) {
       this.scheduled = true
       setImmediate(this.drain)
@@ -107,6 +117,7 @@ export class TurnBatchedStream implements DestinationStream {
 
   private readonly drain = (): void => {
     this.scheduled = false
+    this.pending = 0
     const n = this.parts.length
     if (n === 0) return
     const text = n === 1 ? this.parts[0]! : this.parts.join('')

@@ -485,8 +485,14 @@ export class Simulator {
   }
 
   /** Run a machine command and enqueue its events; a refused command throws its code. */
-  command (agent: Agent, cmd: AgentCommand, input: CommandInput = {}): void {
-    const r = transition(agent, cmd, { busyReason: agent.busyReason, restReason: agent.restReason, loginTime: String(agent.loginTime), ...input })
+  command (agent: Agent, cmd: AgentCommand, input?: CommandInput): void {
+    // Spelled out rather than spread: this runs on every state-changing request.
+    const r = transition(agent, cmd, {
+      busyReason: input?.busyReason ?? agent.busyReason,
+      restReason: input?.restReason ?? agent.restReason,
+      loginTime: String(agent.loginTime),
+      prolong: input?.prolong
+    })
     if (!r.ok) fail(r.error)
     Object.assign(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)

@@ -123,13 +123,6 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     }
   })
 
-  // Every route answers JSON; set the exact type once, before any handler runs.
-  // Hooks on the request path use the callback style: cheaper than async ones on every request.
-  app.addHook('onRequest', (req, reply, done) => {
-    if (!req.url.startsWith('/__mock/docs')) reply.header('content-type', JSON_TYPE)
-    done()
-  })
-
   // Credentials (spec §1, issue #2 auth modes): agent signed in (100-006) first, then the GUID (000-003).
   function checkCredentials (req: FastifyRequest): void {
     const need = routeConfig(req).auth
@@ -150,7 +143,11 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
       throw new GatewayError('NO_RIGHT')
     }
   }
-  app.addHook('preValidation', (req, _reply, done) => {
+  // One hook before every handler (hooks cost on every request, so this one does two things):
+  // every route answers JSON, so the exact type is set here once (error answers set it in send);
+  // then the credentials.
+  app.addHook('preValidation', (req, reply, done) => {
+    if (!req.url.startsWith('/__mock/docs')) reply.header('content-type', JSON_TYPE)
     try {
       checkCredentials(req)
     } catch (err) {
@@ -208,10 +205,13 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
 
   // One log line per request, named after the vendor's method (Method Name in Logs).
   const writeLine = requestLineWriter(app.log as LineLogger)
-  app.addHook('onResponse', (req, reply, done) => {
+  // Not even registered when the level hides info lines (a lean run: one hook less per request).
+  // The level is read here, at start.
+  const logging = logsInfo(app.log as LineLogger)
+  if (logging) app.addHook('onResponse', (req, reply, done) => {
     const op = routeConfig(req).op ?? 'unknown'
     if (op.startsWith('__mock') || req.url.startsWith('/__mock')) req.log.debug({ op, status: reply.statusCode }, op)
-    else if (logsInfo(req.log as LineLogger)) { // lean runs do not even build the line
+    else {
       writeLine({
         reqId: req.id,
         op,
@@ -226,9 +226,9 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     done()
   })
   // A client that gives up (e.g. a poll timing out while held) still gets its line, status 0.
-  app.addHook('onRequestAbort', (req, done) => {
+  if (logging) app.addHook('onRequestAbort', (req, done) => {
     const op = routeConfig(req).op ?? 'unknown'
-    if (!req.url.startsWith('/__mock') && logsInfo(req.log as LineLogger)) {
+    if (!req.url.startsWith('/__mock')) {
       writeLine({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted', ms: undefined }, `${op} abandoned by the client`)
     }
     done()

@@ -53,14 +53,16 @@ export default fp(async function journalPlugin (app: FastifyInstance, opts: { si
     entry(req, 0, `transport:${fault}`, 0, rule.name ?? rule.id))
 
   // Abandoned by the client before an answer (a poll given up while held): status 0, 'aborted'.
+  // No journal, no hooks: they would cost on every request for nothing.
+  if (journal.limit <= 0) return
   app.addHook('onRequestAbort', (req, done) => {
     // Requests a transport fault ended were journalled when the fault fired.
-    if (journal.limit > 0 && req.faultRule === undefined) entry(req, 0, 'aborted', 0, undefined)
+    if (req.faultRule === undefined) entry(req, 0, 'aborted', 0, undefined)
     done()
   })
 
   app.addHook('onResponse', (req, reply, done) => {
-    if (journal.limit > 0) entry(req, reply.statusCode, req.retcode ?? (reply.statusCode === 200 ? '0' : undefined), reply.elapsedTime, req.faultRule)
+    entry(req, reply.statusCode, req.retcode ?? (reply.statusCode === 200 ? '0' : undefined), reply.elapsedTime, req.faultRule)
     done()
   })
 }, { name: 'journal' })

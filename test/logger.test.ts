@@ -1,0 +1,116 @@
+/**
+ * The log path: request lines written directly are byte for byte what pino writes for the same
+ * fields; lines leave in one write per event-loop turn; a lean level registers no line at all.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import t from 'tap'
+import { buildApp } from '../src/app.js'
+import { ManualClock } from '../src/domain/clock.js'
+import { jsonLogger, requestLineWriter, TurnBatchedStream, type RequestLine, type Sink } from '../src/logger.js'
+import { GW, signIn } from './helper.js'
+
+/** A sink that keeps every write it gets, in order. */
+function memorySink (): Sink & { writes: string[], lines: () => string[] } {
+  const writes: string[] = []
+  return {
+    writes,
+    write: (chunk: string) => { writes.push(chunk) },
+    flushSync: () => {},
+    lines: () => writes.join('').split('\n').filter(l => l !== '')
+  }
+}
+
+/** A line with its `time` value taken out (the two writers run a millisecond apart at most). */
+const timeless = (line: string): string => line.replace(/"time":\d+,/, '"time":0,')
+
+t.test('a direct request line is byte for byte what pino writes for the same fields', async (t) => {
+  const sink = memorySink()
+  const logger = jsonLogger('info', sink)
+  const write = requestLineWriter(logger)
+  const cases: RequestLine[] = [
+    { reqId: 'req-1', op: 'sayBusy', method: 'POST', url: '/agentgateway/resource/onlineagent/1001/saybusy?reason=201', agent: '1001', status: 200, retcode: '0', ms: 0.25 },
+    // Omitted fields, and strings that need escaping (quotes, backslash, control, non-ASCII, a lone surrogate).
+    { reqId: 'req-2', op: 'unknown', method: 'GET', url: '/x?q="a\\b"\t\u0001é€\ud800', agent: undefined, status: 404, retcode: undefined, ms: 12 },
+    { reqId: 'req-3', op: 'getAgentEvent', method: 'GET', url: '/agentgateway/resource/agentevent/1001', agent: '10"01', status: 0, retcode: 'aborted', ms: undefined }
+  ]
+  for (const line of cases) {
+    write(line, line.op)
+    logger.info(line, line.op)
+  }
+  logger.flush()
+  const lines = sink.lines()
+  t.equal(lines.length, cases.length * 2)
+  for (let i = 0; i < cases.length; i++) {
+    t.equal(timeless(lines[2 * i]!), timeless(lines[2 * i + 1]!), `case ${i + 1}: same bytes as pino`)
+    t.doesNotThrow(() => JSON.parse(lines[2 * i]!), `case ${i + 1}: valid JSON`)
+  }
+  t.notOk(lines[2]!.includes('"agent"'), 'an undefined field is left out, as pino does')
+  t.notOk(lines[4]!.includes('"ms"'), 'no ms for an abandoned request')
+})
+
+t.test('a logger that is not ours gets the line through logger.info', async (t) => {
+  const got: Array<[object, string]> = []
+  const write = requestLineWriter({ info: (o, m) => { got.push([o, m]) } })
+  const line: RequestLine = { reqId: 'req-1', op: 'login', method: 'PUT', url: '/u', agent: '1001', status: 200, retcode: '0', ms: 1 }
+  write(line, 'login')
+  t.same(got, [[line, 'login']])
+})
+
+t.test('lines leave in one write per event-loop turn, bursts in bounded pieces, all on flush', async (t) => {
+  const sink = memorySink()
+  const stream = new TurnBatchedStream(sink)
+  stream.write('a\n')
+  stream.write('b\n')
+  stream.write('c\n')
+  t.same(sink.writes, [], 'nothing written during the turn')
+  await nextTurn()
+  t.same(sink.writes, ['a\nb\nc\n'], 'one write at the end of the turn')
+
+  sink.writes.length = 0
+  const line = `${'x'.repeat(999)}\n`
+  for (let i = 0; i < 200; i++) stream.write(line) // 200 kB in one turn
+  t.ok(sink.writes.length >= 3, `a burst is written while it grows (${sink.writes.length} writes so far)`)
+  t.ok(sink.writes.every(w => w.length <= 64 * 1024 + line.length), 'each piece about 64 KiB at most')
+  stream.flush()
+  t.equal(sink.writes.join(''), line.repeat(200), 'flush writes what is pending; nothing lost, nothing reordered')
+  await nextTurn()
+  t.equal(sink.writes.join('').length, 200 * line.length, 'the scheduled turn-end write finds nothing left')
+})
+
+t.test('one line per gateway request through the direct path, secrets redacted', async (t) => {
+  const sink = memorySink()
+  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), loggerInstance: jsonLogger('info', sink) })
+  t.teardown(async () => await app.close())
+  const guid = await signIn(app, '1001')
+  const res = await app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/saybusy?reason=201&guid=${guid}`, headers: { guid } })
+  t.equal(res.json().retcode, '0')
+  await nextTurn()
+  const lines = sink.lines().map(l => JSON.parse(l) as Record<string, unknown>)
+  const busy = lines.filter(l => l.op === 'sayBusy')
+  t.equal(busy.length, 1, 'one line for the request')
+  const { time, pid, hostname, reqId, ms, ...rest } = busy[0]!
+  t.match({ time, pid, hostname, reqId, ms }, { time: Number, pid: process.pid, hostname: String, reqId: String, ms: Number })
+  t.strictSame(rest, {
+    level: 30,
+    op: 'sayBusy',
+    method: 'POST',
+    url: '/agentgateway/resource/onlineagent/1001/saybusy?reason=201&guid=[redacted]',
+    agent: '1001',
+    status: 200,
+    retcode: '0',
+    msg: 'sayBusy'
+  })
+  t.notOk(sink.writes.join('').includes(guid), 'the GUID is in no line')
+})
+
+t.test('at level warn no request line is built or written, and requests are served alike', async (t) => {
+  const sink = memorySink()
+  const app = await buildApp({ pollWaitMs: 0, logLevel: 'warn' }, { clock: new ManualClock(), loggerInstance: jsonLogger('warn', sink) })
+  t.teardown(async () => await app.close())
+  const guid = await signIn(app, '1001')
+  const res = await app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/saybusy`, headers: { guid } })
+  t.equal(res.json().retcode, '0')
+  t.equal(res.headers['content-type'], 'application/json;charset=UTF-8', 'the exact content type without the log hook')
+  await nextTurn()
+  t.same(sink.lines(), [])
+})
