@@ -208,31 +208,33 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   // Not even registered when the level hides info lines (a lean run: one hook less per request).
   // The level is read here, at start.
   const logging = logsInfo(app.log as LineLogger)
-  if (logging) app.addHook('onResponse', (req, reply, done) => {
-    const op = routeConfig(req).op ?? 'unknown'
-    if (op.startsWith('__mock') || req.url.startsWith('/__mock')) req.log.debug({ op, status: reply.statusCode }, op)
-    else {
-      writeLine({
-        reqId: req.id,
-        op,
-        method: req.method,
-        url: redactUrl(req.url),
-        agent: (req.params as { agentid?: string } | undefined)?.agentid,
-        status: reply.statusCode,
-        retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),
-        ms: Math.round(reply.elapsedTime * 100) / 100
-      }, op === '__405' ? 'wrong verb' : op)
-    }
-    done()
-  })
-  // A client that gives up (e.g. a poll timing out while held) still gets its line, status 0.
-  if (logging) app.addHook('onRequestAbort', (req, done) => {
-    const op = routeConfig(req).op ?? 'unknown'
-    if (!req.url.startsWith('/__mock')) {
-      writeLine({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted', ms: undefined }, `${op} abandoned by the client`)
-    }
-    done()
-  })
+  if (logging) {
+    app.addHook('onResponse', (req, reply, done) => {
+      const op = routeConfig(req).op ?? 'unknown'
+      if (op.startsWith('__mock') || req.url.startsWith('/__mock')) req.log.debug({ op, status: reply.statusCode }, op)
+      else {
+        writeLine({
+          reqId: req.id,
+          op,
+          method: req.method,
+          url: redactUrl(req.url),
+          agent: (req.params as { agentid?: string } | undefined)?.agentid,
+          status: reply.statusCode,
+          retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),
+          ms: Math.round(reply.elapsedTime * 100) / 100
+        }, op === '__405' ? 'wrong verb' : op)
+      }
+      done()
+    })
+    // A client that gives up (e.g. a poll timing out while held) still gets its line, status 0.
+    app.addHook('onRequestAbort', (req, done) => {
+      const op = routeConfig(req).op ?? 'unknown'
+      if (!req.url.startsWith('/__mock')) {
+        writeLine({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted', ms: undefined }, `${op} abandoned by the client`)
+      }
+      done()
+    })
+  }
 }, { name: 'gateway-http' })
 
 declare module 'fastify' {
