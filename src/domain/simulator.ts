@@ -285,23 +285,39 @@ export class Simulator {
    * `alive` tells whether the client is still there; an event is never handed to a gone client.
    */
   async getAgentEvent (agentId: string, alive: () => boolean, onHeld?: (cancel: () => void) => void): Promise<PollResult> {
+    return this.pollNow(agentId, alive) ?? await this.holdPoll(agentId, alive, onHeld)
+  }
+
+  /**
+   * The poll answered at once, without a promise: an event is waiting, or polls are not held
+   * (pollWaitMs 0). `undefined` when the poll must be held: then call `holdPoll`.
+   */
+  pollNow (agentId: string, alive: () => boolean): PollResult | undefined {
     const agent = this.signedIn(agentId)
     this.touch(agent)
-    let event = agent.queue.take()
-    if (event === undefined && this.opts.pollWaitMs > 0) {
-      event = await new Promise<GatewayEvent | undefined>((resolve) => {
-        const timer = this.clock.setTimer(this.opts.pollWaitMs, () => { agent.queue.release(waiter); resolve(undefined) })
-        const waiter: Waiter = {
-          alive,
-          deliver: (e) => { timer.cancel(); resolve(e) }
-        }
-        agent.queue.hold(waiter)
-        onHeld?.(() => { timer.cancel(); agent.queue.release(waiter); resolve(undefined) })
-      })
-    }
-    const still = this.agents.get(agentId)
+    const event = agent.queue.take()
+    if (event === undefined && this.opts.pollWaitMs > 0) return undefined
+    return this.endPoll(agent, event, alive)
+  }
+
+  /** Hold the poll until an event comes, the hold times out (pollWaitMs) or `onHeld`'s cancel runs. */
+  async holdPoll (agentId: string, alive: () => boolean, onHeld?: (cancel: () => void) => void): Promise<PollResult> {
+    const agent = this.signedIn(agentId)
+    const event = await new Promise<GatewayEvent | undefined>((resolve) => {
+      const timer = this.clock.setTimer(this.opts.pollWaitMs, () => { agent.queue.release(waiter); resolve(undefined) })
+      const waiter: Waiter = {
+        alive,
+        deliver: (e) => { timer.cancel(); resolve(e) }
+      }
+      agent.queue.hold(waiter)
+      onHeld?.(() => { timer.cancel(); agent.queue.release(waiter); resolve(undefined) })
+    })
+    return this.endPoll(agent, event, alive)
+  }
+
+  private endPoll (agent: Agent, event: GatewayEvent | undefined, alive: () => boolean): PollResult {
     let newGuid: string | undefined
-    if (still === agent) {
+    if (this.agents.get(agent.id) === agent) {
       this.touch(agent)
       // A new GUID only for a client that will receive it: a poll abandoned while held must not
       // rotate the session out from under its client.

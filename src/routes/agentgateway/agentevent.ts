@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { GatewayEvent } from '../../domain/events.js'
+import type { PollResult } from '../../domain/simulator.js'
 import { setGuid } from '../../plugins/envelope.js'
 import { AgentIdParams } from '../../schemas/gateway.js'
 
@@ -19,23 +20,29 @@ export function renderEvent (e: GatewayEvent, withGenTime: boolean): object {
 const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, opts) => {
   const sim = app.simulator
 
-  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, async () =>
+  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, () =>
     ({ message: '', retcode: '0', event: sim.allAgentEvent().map(e => renderEvent(e, opts.eventGenTime)) }))
 
   app.get('/agentevent/:agentid', {
     schema: { params: AgentIdParams, querystring: Type.Object({ calldata: Type.Optional(Type.String()) }) },
     config: { op: 'getAgentEvent', auth: 'agent' }
-  }, async (req, reply) => {
+  }, (req, reply) => {
     const res = reply.raw
     const socket = req.raw.socket as { destroyed?: boolean } | null
     // A client that has gone away must not be handed an event: it would be lost with the socket.
     const alive = (): boolean => socket?.destroyed !== true && !res.destroyed && !res.writableEnded
-    const { event, newGuid } = await sim.getAgentEvent(req.params.agentid, alive, (cancel) => {
+    const answer = ({ event, newGuid }: PollResult): object => {
+      if (newGuid !== undefined) setGuid(reply, newGuid)
+      if (event !== undefined) return { message: '', retcode: '0', event: renderEvent(event, opts.eventGenTime) }
+      return opts.emptyPoll === 'null' ? { message: '', retcode: '0', event: null } : { message: '', retcode: '0' }
+    }
+    // An event waiting (the busy path): answered synchronously, no promise per poll.
+    const now = sim.pollNow(req.params.agentid, alive)
+    if (now !== undefined) return answer(now)
+    sim.holdPoll(req.params.agentid, alive, (cancel) => {
       res.once('close', () => { if (!res.writableEnded) cancel() })
-    })
-    if (newGuid !== undefined) setGuid(reply, newGuid)
-    if (event !== undefined) return { message: '', retcode: '0', event: renderEvent(event, opts.eventGenTime) }
-    return opts.emptyPoll === 'null' ? { message: '', retcode: '0', event: null } : { message: '', retcode: '0' }
+    }).then((r) => reply.send(answer(r)), (err: Error) => reply.send(err))
+    return reply
   })
 }
 

@@ -10,12 +10,12 @@ const calldata: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/calldata/:agentid/callinfo', {
     schema: { params: AgentIdParams, querystring: Type.Object({ isNoContainLastCall: Type.Optional(Type.Boolean()) }) },
     config: { op: 'queryCallInfo', auth: 'agent' }
-  }, async (req) => ok(calls.callInfo(req.params.agentid, req.query.isNoContainLastCall ?? false)))
+  }, (req) => ok(calls.callInfo(req.params.agentid, req.query.isNoContainLastCall ?? false)))
 
   app.get('/calldata/:agentid/callinfobycallid/:callid', {
     schema: { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), callid: Type.String({ maxLength: 64 }) }) },
     config: { op: 'queryCallInfoByCallId', auth: 'agent' }
-  }, async (req) => ok(calls.callInfoByCallId(req.params.agentid, req.params.callid)))
+  }, (req) => ok(calls.callInfoByCallId(req.params.agentid, req.params.callid)))
 }
 
 export default calldata

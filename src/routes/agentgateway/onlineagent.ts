@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { fail } from '../../domain/errors.js'
 import type { LoginKind } from '../../domain/simulator.js'
-import { ok, setGuid } from '../../plugins/envelope.js'
+import { OK_EMPTY_RESULT, ok, setGuid } from '../../plugins/envelope.js'
 import { AgentIdParams, FlagParams, LoginBody, RestParams, SayBusyQuery, AGENT_ID_PATTERN } from '../../schemas/gateway.js'
 
 const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +18,7 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
       config: { op, auth: 'none', invalid: 'login' },
       // No body at all means "no sign-in parameters" (100-001), like an empty object.
       preValidation: async (req) => { if (req.body === undefined || req.body === null) req.body = {} }
-    }, async (req, reply) => {
+    }, (req, reply) => {
       const { guid, result } = sim.login(req.params.agentid, req.body, kind)
       setGuid(reply, guid)
       return ok(result, '')
@@ -30,18 +30,18 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
 
   const agent = { schema: { params: AgentIdParams } }
 
-  app.delete('/onlineagent/:agentid/logout', { ...agent, config: { op: 'logout', auth: 'agent' } }, async (req) => {
+  app.delete('/onlineagent/:agentid/logout', { ...agent, config: { op: 'logout', auth: 'agent' } }, (req) => {
     sim.logout(req.params.agentid)
     return ok(null, '')
   })
-  app.delete('/onlineagent/:agentid/forcelogout', { ...agent, config: { op: 'forceLogout', auth: 'agent' } }, async (req) => {
+  app.delete('/onlineagent/:agentid/forcelogout', { ...agent, config: { op: 'forceLogout', auth: 'agent' } }, (req) => {
     sim.forceLogout(req.params.agentid)
     return ok(null, '')
   })
   app.delete('/onlineagent/:agentid/forcelogoutwithreason/:reason', {
     schema: { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), reason: Type.String() }) },
     config: { op: 'forceLogoutWithReason', auth: 'agent' }
-  }, async (req) => {
+  }, (req) => {
     const reason = Number(req.params.reason)
     if (!/^\d{1,3}$/.test(req.params.reason) || reason < 1 || reason > 255) fail('LOGOUT_PARAM_INVALID', 'reason must be 1 to 255')
     sim.forceLogout(req.params.agentid, reason)
@@ -54,39 +54,41 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ skillid: Type.Optional(Type.String({ maxLength: 4000 })), phonelinkage: Type.Optional(Type.String()) })
     },
     config: { op: 'resetSkill', auth: 'agent' }
-  }, async (req) => {
+  }, (req) => {
     // Spec §2.6: "true" signs in to all configured skills; any other value means false.
     sim.resetSkill(req.params.agentid, req.params.autoflag === 'true', req.query.skillid)
     return ok({})
   })
 
-  app.post('/onlineagent/:agentid/handshake', { ...agent, config: { op: 'handShake', auth: 'agent' } }, async (req, reply) => {
+  app.post('/onlineagent/:agentid/handshake', { ...agent, config: { op: 'handShake', auth: 'agent' } }, (req, reply) => {
     const rotated = sim.handShake(req.params.agentid)
     if (rotated !== undefined) setGuid(reply, rotated)
     return ok()
   })
 
-  app.get('/onlineagent/:agentid/agentskills', { ...agent, config: { op: 'queryAgentSkills', auth: 'agent' } }, async (req) =>
+  app.get('/onlineagent/:agentid/agentskills', { ...agent, config: { op: 'queryAgentSkills', auth: 'agent' } }, (req) =>
     ok(sim.agentSkills(req.params.agentid).map(s => ({ skillId: s.id, name: s.name, mediatype: 5 })), ''))
 
-  app.get('/onlineagent/:agentid/agentstatus', { ...agent, config: { op: 'getAgentStatus', auth: 'agent' } }, async (req) =>
+  app.get('/onlineagent/:agentid/agentstatus', { ...agent, config: { op: 'getAgentStatus', auth: 'agent' } }, (req) =>
     ok(sim.getAgentStatus(req.params.agentid), ''))
 
   app.post('/onlineagent/:agentid/saybusy', {
     schema: { params: AgentIdParams, querystring: SayBusyQuery },
     config: { op: 'sayBusy', auth: 'agent' }
-  }, async (req) => {
+  }, (req) => {
     const raw = req.query.reason?.trim() ?? ''
     const reason = raw === '' ? undefined : Number(raw)
     if (reason !== undefined && (!/^\d+$/.test(raw) || (reason !== 0 && (reason < 200 || reason > 250)))) fail('INVALID_PARAMETER', 'reason must be 200 to 250 (or 0)')
     sim.sayBusy(req.params.agentid, reason, req.query.prolong ?? false)
-    return ok({})
+    return OK_EMPTY_RESULT
   })
 
+  // The state changes are the hottest writes: synchronous handlers (no promise per request)
+  // answering the pre-serialised envelope.
   const simple = (path: string, op: string, run: (id: string) => void): void => {
-    app.post(`/onlineagent/:agentid/${path}`, { ...agent, config: { op, auth: 'agent' } }, async (req) => {
+    app.post(`/onlineagent/:agentid/${path}`, { ...agent, config: { op, auth: 'agent' } }, (req) => {
       run(req.params.agentid)
-      return ok({})
+      return OK_EMPTY_RESULT
     })
   }
   simple('cancelbusy', 'cancelBusy', id => sim.cancelBusy(id))
@@ -98,19 +100,19 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/onlineagent/:agentid/rest/:time/:restcause', {
     schema: { params: RestParams, querystring: Type.Object({ prolong: Type.Optional(Type.Boolean()) }) },
     config: { op: 'rest', auth: 'agent' }
-  }, async (req) => {
+  }, (req) => {
     sim.rest(req.params.agentid, req.params.time, req.params.restcause, req.query.prolong ?? false)
     return ok({})
   })
 
-  app.post('/onlineagent/:agentid/autoanswer/:flag', { schema: { params: FlagParams }, config: { op: 'autoAnswer', auth: 'agent' } }, async (req) => {
+  app.post('/onlineagent/:agentid/autoanswer/:flag', { schema: { params: FlagParams }, config: { op: 'autoAnswer', auth: 'agent' } }, (req) => {
     const flag = req.params.flag
     if (flag !== 'true' && flag !== 'false') fail('INVALID_PARAMETER', 'flag must be true or false')
     sim.setAutoAnswer(req.params.agentid, flag === 'true')
     return ok({})
   })
 
-  app.post('/onlineagent/:agentid/autoenteridle/:flag', { schema: { params: FlagParams }, config: { op: 'autoEnterIdle', auth: 'agent' } }, async (req) => {
+  app.post('/onlineagent/:agentid/autoenteridle/:flag', { schema: { params: FlagParams }, config: { op: 'autoEnterIdle', auth: 'agent' } }, (req) => {
     // Spec §2.8: "true" → idle after a call; anything else → wrap-up.
     sim.setAutoEnterIdle(req.params.agentid, req.params.flag === 'true')
     return ok({})

@@ -22,45 +22,45 @@ const voicecall: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/voicecall/:agentid/callinner', {
     schema: { params: AgentIdParams, body: DialBody },
     config: { op: 'callInner', auth: 'agent' }
-  }, async (req) => ok(calls.callInner(req.params.agentid, dialInput(req.body)), ''))
+  }, (req) => ok(calls.callInner(req.params.agentid, dialInput(req.body)), ''))
 
   app.put('/voicecall/:agentid/callout', {
     schema: { params: AgentIdParams, body: DialBody },
     config: { op: 'callout', auth: 'agent' }
-  }, async (req) => ok(calls.callOut(req.params.agentid, dialInput(req.body)), ''))
+  }, (req) => ok(calls.callOut(req.params.agentid, dialInput(req.body)), ''))
 
   app.put('/voicecall/:agentid/answer', {
     schema: { params: AgentIdParams, querystring: CallIdQuery },
     config: { op: 'answer', auth: 'agent' }
-  }, async (req) => { calls.answer(req.params.agentid, req.query.callid); return ok({}) })
+  }, (req) => { calls.answer(req.params.agentid, req.query.callid); return ok({}) })
 
-  app.delete('/voicecall/:agentid/release', { ...agent, config: { op: 'release', auth: 'agent' } }, async (req) => {
+  app.delete('/voicecall/:agentid/release', { ...agent, config: { op: 'release', auth: 'agent' } }, (req) => {
     calls.release(req.params.agentid)
     return ok({})
   })
-  app.delete('/voicecall/:agentid', { ...agent, config: { op: 'releaseEx', auth: 'agent' } }, async (req) => {
+  app.delete('/voicecall/:agentid', { ...agent, config: { op: 'releaseEx', auth: 'agent' } }, (req) => {
     calls.release(req.params.agentid)
     return ok({})
   })
 
-  app.post('/voicecall/:agentid/hold', { ...agent, config: { op: 'hold', auth: 'agent' } }, async (req) => {
+  app.post('/voicecall/:agentid/hold', { ...agent, config: { op: 'hold', auth: 'agent' } }, (req) => {
     calls.hold(req.params.agentid)
     return ok({})
   })
   app.post('/voicecall/:agentid/gethold', {
     schema: { params: AgentIdParams, querystring: CallIdQuery },
     config: { op: 'getHold', auth: 'agent' }
-  }, async (req) => { calls.getHold(req.params.agentid, req.query.callid); return ok({}) })
+  }, (req) => { calls.getHold(req.params.agentid, req.query.callid); return ok({}) })
 
-  app.put('/voicecall/:agentid/phonepickup', { ...agent, config: { op: 'phonePickup', auth: 'agent' } }, async (req) => {
+  app.put('/voicecall/:agentid/phonepickup', { ...agent, config: { op: 'phonePickup', auth: 'agent' } }, (req) => {
     calls.phonePickup(req.params.agentid)
     return ok({})
   })
-  app.put('/voicecall/:agentid/phonehangup', { ...agent, config: { op: 'phoneHangUp', auth: 'agent' } }, async (req) => {
+  app.put('/voicecall/:agentid/phonehangup', { ...agent, config: { op: 'phoneHangUp', auth: 'agent' } }, (req) => {
     calls.phoneHangup(req.params.agentid)
     return ok({})
   })
-  app.delete('/voicecall/:agentid/releasephone', { ...agent, config: { op: 'releasePhone', auth: 'agent' } }, async (req) => {
+  app.delete('/voicecall/:agentid/releasephone', { ...agent, config: { op: 'releasePhone', auth: 'agent' } }, (req) => {
     calls.phoneHangup(req.params.agentid)
     return ok({})
   })
