@@ -137,6 +137,5 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     await gw.register(voicecall)
     await gw.register(calldata)
   }, { prefix: GATEWAY_PREFIX })
-  app.addWrongVerbRoutes()
   return app
 }

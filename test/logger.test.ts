@@ -114,3 +114,16 @@ t.test('at level warn no request line is built or written, and requests are serv
   await nextTurn()
   t.same(sink.lines(), [])
 })
+
+t.test('a wrong verb on a known path is logged as such and journalled as operation __405', async (t) => {
+  const sink = memorySink()
+  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), loggerInstance: jsonLogger('info', sink) })
+  t.teardown(async () => await app.close())
+  const res = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/agentstatus` })
+  t.equal(res.statusCode, 405)
+  t.equal(res.headers.allow, 'GET')
+  await nextTurn()
+  const line = sink.lines().map(l => JSON.parse(l) as Record<string, unknown>).find(l => l.url === `${GW}/onlineagent/1001/agentstatus`)
+  t.match(line, { op: '__405', method: 'PUT', status: 405, msg: 'wrong verb', agent: '1001' })
+  t.match(app.journal.all().at(-1), { operation: '__405', method: 'PUT', status: 405, agent: '1001' })
+})

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BENCH_DIR, ROOT_DIR, type Ctx } from './context.js'
 import { Control, freePort, launch, waitReady, withTimeout, type Managed, type Probe } from './proc.js'
+import { NODE_FLAGS } from '../../src/node-flags.js'
 
 export interface Started { m: Managed, port: number, startMs: number, control?: Control }
 
@@ -42,9 +43,9 @@ const profileFlags = (ctx: Ctx, tag: string): string[] => ctx.profileDir === und
   ? []
   : ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`, `--cpu-prof-name=${tag}-${Date.now()}.cpuprofile`]
 
-/** The mock with the bench's control channel; `flags` are cc-gateway-mock flags. */
+/** The mock with the bench's control channel; `flags` are cc-gateway-mock flags. Node runs with the mock's own flags (src/node-flags.ts), as its bin, `npm start` and the image do. */
 export async function startMock (ctx: Ctx, flags: string[], tag = 'mock'): Promise<Started> {
-  const s = await started(ctx, `mock (${tag})`, [process.execPath, ...profileFlags(ctx, tag), join(BENCH_DIR, 'servers/mock.mjs'), '--port', '{port}', ...flags], readyProbe, { ipc: true })
+  const s = await started(ctx, `mock (${tag})`, [process.execPath, ...NODE_FLAGS, ...profileFlags(ctx, tag), join(BENCH_DIR, 'servers/mock.mjs'), '--port', '{port}', ...flags], readyProbe, { ipc: true })
   const control = new Control(s.m)
   await withTimeout(control.ready, 10000, 'mock control channel')
   return { ...s, control }
@@ -62,7 +63,7 @@ export function cliEntry (): string {
 
 /** The real CLI as installed (package.json bin), for start-to-ready (workload g). */
 export async function startCli (ctx: Ctx, flags: string[] = []): Promise<Started> {
-  return await started(ctx, 'mock CLI', [process.execPath, ...profileFlags(ctx, 'g-start'), join(ROOT_DIR, cliEntry()), '--port', '{port}', ...flags], readyProbe)
+  return await started(ctx, 'mock CLI', [process.execPath, ...NODE_FLAGS, ...profileFlags(ctx, 'g-start'), join(ROOT_DIR, cliEntry()), '--port', '{port}', ...flags], readyProbe)
 }
 
 // ---- peers ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  */
 import type { FastifyContextConfig, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import FindMyWay from 'find-my-way'
 import sjson from 'secure-json-parse'
 import type { ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
@@ -40,7 +41,8 @@ export function routeConfig (req: FastifyRequest): FastifyContextConfig {
   return req.gwConfig ?? (req.gwConfig = req.routeOptions.config)
 }
 
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const
+/** What a request to a known path with a verb it does not take counts as (logs, journal). */
+const WRONG_VERB = { op: '__405', auth: 'none' as const }
 
 /** All JSESSIONID values in the Cookie header(s), tolerating empty headers and echoed attributes. */
 export function jsessionIds (header: string | string[] | undefined): string[] {
@@ -176,31 +178,34 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     return send(reply, 500, failure('OPERATION_EXCEPTION', 'internal error in the mock; see its log'))
   })
 
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0] ?? ''
-    return send(reply, 404, failure('INVALID_PARAMETER', `no such interface: ${req.method} ${path}`))
-  })
-
   // Wrong verb on a known path → 405 with the methods it does take (JAX-RS would answer so too).
+  // Answered by the not-found handler from a second router over the same paths, built on the first
+  // miss: a route per other verb and path (the first way) doubled the routes built at every start.
   const verbs = new Map<string, Set<string>>()
   app.addHook('onRoute', (route) => {
-    if (route.config?.op === '__405') return
     const set = verbs.get(route.url) ?? new Set<string>()
     for (const m of [route.method].flat()) set.add(m)
     verbs.set(route.url, set)
   })
-  app.decorate('addWrongVerbRoutes', function addWrongVerbRoutes () {
-    for (const [url, allowed] of verbs) {
-      const others = METHODS.filter(m => !allowed.has(m))
-      if (others.length === 0) continue
-      const allow = [...allowed].join(', ')
-      app.route({
-        method: others,
-        url,
-        config: { op: '__405', auth: 'none' },
-        handler: (req, reply) => send(reply.header('allow', allow), 405, failure('INVALID_PARAMETER', `${req.method} is not supported here; use ${allow}`))
-      })
+  let paths: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | undefined
+  const allowedOn = (req: FastifyRequest, path: string): string | undefined => {
+    if (paths === undefined) {
+      // Fastify's router options: case-sensitive, no trailing-slash folding, 100-character parameters.
+      paths = FindMyWay({ caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 100 })
+      for (const [url, allowed] of verbs) paths.on('GET', url, () => {}, { allow: [...allowed].join(', ') })
     }
+    const found = paths.find('GET', path)
+    if (found === null) return undefined
+    req.params = found.params // the agent in the path, for the log line and the journal
+    return (found.store as { allow: string }).allow
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? ''
+    const allow = allowedOn(req, path)
+    if (allow === undefined) return send(reply, 404, failure('INVALID_PARAMETER', `no such interface: ${req.method} ${path}`))
+    req.gwConfig = WRONG_VERB // logged as "wrong verb", journalled as operation __405
+    return send(reply.header('allow', allow), 405, failure('INVALID_PARAMETER', `${req.method} is not supported here; use ${allow}`))
   })
 
   // One log line per request, named after the vendor's method (Method Name in Logs).
@@ -236,7 +241,3 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     })
   }
 }, { name: 'gateway-http' })
-
-declare module 'fastify' {
-  interface FastifyInstance { addWrongVerbRoutes(): void }
-}

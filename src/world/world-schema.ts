@@ -140,3 +140,14 @@ export const ScenarioShellSchema = Type.Object({
 }, { additionalProperties: false })
 export type FaultRuleInput = Static<typeof FaultRuleSchema>
 export type TimelineStepInput = Static<typeof TimelineStepSchema>
+
+/** Ajv options for the scenario files (load-world.ts, and the validators compiled ahead of time). */
+export const SCENARIO_AJV_OPTIONS = { allErrors: true, strict: false, validateSchema: false } as const
+
+/** The schemas compiled ahead of time into validators.generated.ts (scripts/write-validators.ts), by export name. */
+export const PRECOMPILED_SCHEMAS = {
+  scenario: ScenarioShellSchema,
+  faultRule: FaultRuleSchema,
+  timelineStep: TimelineStepSchema,
+  worldFile: WorldFileSchema
+}

@@ -1,0 +1,13 @@
+/**
+ * The Node flags the mock runs with, wherever it is launched: the bin's shebang (src/cli.ts,
+ * through `env -S`), `npm start`, the Dockerfile's CMD and the bench. test/node-flags.test.ts keeps
+ * them all equal to this list.
+ *
+ * `--max-semi-space-size=2` (MiB; Node 20's default lets the young generation grow to 16): every
+ * held long poll is a set of objects that outlives the young generation, and a scavenge copies
+ * all of them that arrived since the last one. With 10,000 held polls and the default size,
+ * scavenges stopped the server for about 20 ms every ~0.4 s, and event delivery p99 was 125 ms;
+ * with 2 MiB they stop it for 1–5 ms and p99 is under 15 ms (bench workload e, docs/decisions.md).
+ * Request throughput is the same within the bench's noise.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=2'] as const
