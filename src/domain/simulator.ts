@@ -7,7 +7,7 @@
  * accepted at sign-in but events are still delivered by polling; no media, recording, transfer or
  * conference; skills only affect the lists returned by resetskill/agentskills.
  */
-import { transition, agentStateCode, type AgentCommand, type CommandInput } from './agent-machine.js'
+import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { CallEngine } from './call-engine.js'
 import { defaultCallFlow, type CallFlow } from './call-flows.js'
@@ -510,7 +510,7 @@ export class Simulator {
       prolong: input?.prolong
     })
     if (!r.ok) fail(r.error)
-    Object.assign(agent, r.change)
+    applyChange(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
   }
 
@@ -518,7 +518,7 @@ export class Simulator {
   apply (agent: Agent, cmd: AgentCommand): void {
     const r = transition(agent, cmd, { busyReason: agent.busyReason, restReason: agent.restReason, loginTime: String(agent.loginTime) })
     if (!r.ok) { this.opts.log.warn({ agent: agent.id, status: agent.status, command: cmd }, 'simulator transition refused'); return }
-    Object.assign(agent, r.change)
+    applyChange(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
     if (cmd === 'vacate' && agent.status === 'rest') this.armRest(agent)
   }
@@ -537,4 +537,15 @@ export class Simulator {
       else this.armInactivity(agent)
     })
   }
+}
+
+/** A transition's change, field by field: direct stores, not Object.assign (this runs on every state change). */
+// Does not compile when Change gains a field that applyChange does not copy.
+export const CHANGE_FIELDS: Record<keyof Change, true> = { status: true, pendingBusy: true, pendingRest: true, pendingWork: true }
+
+function applyChange (agent: Agent, change: Change): void {
+  if (change.status !== undefined) agent.status = change.status
+  if (change.pendingBusy !== undefined) agent.pendingBusy = change.pendingBusy
+  if (change.pendingRest !== undefined) agent.pendingRest = change.pendingRest
+  if (change.pendingWork !== undefined) agent.pendingWork = change.pendingWork
 }
