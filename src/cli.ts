@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc
 /** `cc-gateway-mock [options]`: parse flags and environment, then serve. Bad options exit 2. */
 import { helpText, parseConfig } from './config.js'
 import { runServer } from './server.js'

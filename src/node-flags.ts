@@ -6,8 +6,10 @@
  * `--max-semi-space-size=2` (MiB; Node 20's default lets the young generation grow to 16): every
  * held long poll is a set of objects that outlives the young generation, and a scavenge copies
  * all of them that arrived since the last one. With 10,000 held polls and the default size,
- * scavenges stopped the server for about 20 ms every ~0.4 s, and event delivery p99 was 125 ms;
- * with 2 MiB they stop it for 1–5 ms and p99 is under 15 ms (bench workload e, docs/decisions.md).
- * Request throughput is the same within the bench's noise.
+ * scavenges stopped the server for about 20 ms every ~0.4 s, and event delivery p99 was 125 ms.
+ * `--single-threaded-gc`: V8's concurrent and parallel GC threads otherwise compete with the main
+ * thread for the core (the bench gives the server one), stalling the event loop for 30–40 ms
+ * while no pause was reported. Together: p99 6 ms, longest stall ~15 ms (bench workload e,
+ * docs/decisions.md). Request throughput stayed the same within the bench's noise.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=2'] as const
+export const NODE_FLAGS = ['--max-semi-space-size=2', '--single-threaded-gc'] as const
