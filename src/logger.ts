@@ -2,7 +2,6 @@
  * Logging: pino JSON by default, pretty on a terminal. Secrets never reach a log line: passwords,
  * GUIDs and cookies are redacted wherever they appear.
  */
-import { hostname } from 'node:os'
 import onExit from 'on-exit-leak-free'
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 
@@ -27,9 +26,8 @@ export function createLogger (level: string, pretty = process.stdout.isTTY === t
 /** The JSON logger writing to `sink` (stdout in the server, a buffer in tests), batched per turn. */
 export function jsonLogger (level: string, sink: Sink): Logger {
   const stream = new TurnBatchedStream(sink)
-  const logger = pino(loggerOptions(level, false), stream)
-  directLines.set(logger, directRequestLine(logger, stream))
-  return logger
+  directStreams.add(stream)
+  return pino(loggerOptions(level, false), stream)
 }
 
 /** The one line logged per gateway request (see gateway-http.ts). */
@@ -53,7 +51,8 @@ export interface LineLogger {
   isLevelEnabled?: (level: string) => boolean
 }
 
-const directLines = new WeakMap<object, RequestLineWriter>()
+/** Streams of the loggers jsonLogger made: lines to them may be built directly. */
+const directStreams = new WeakSet<TurnBatchedStream>()
 
 /** Would `log` write an info line? (Checked first, so that lean runs do not even build one.) */
 export function logsInfo (log: LineLogger): boolean {
@@ -67,14 +66,21 @@ export function logsInfo (log: LineLogger): boolean {
  * (tests, embedders): `logger.info`.
  */
 export function requestLineWriter (logger: LineLogger): RequestLineWriter {
-  return directLines.get(logger) ?? ((line, msg) => { logger.info(line, msg) })
+  // Fastify hands plugins a child of the logger it was given: recognise ours by its stream (which
+  // children share), and take the child's own bindings, as pino would write them.
+  const own = logger as unknown as Record<symbol, unknown>
+  const stream = own[pino.symbols.streamSym]
+  const bindings = own[pino.symbols.chindingsSym]
+  if (stream instanceof TurnBatchedStream && directStreams.has(stream) && typeof bindings === 'string') {
+    return directRequestLine(logger as unknown as Logger, stream, bindings)
+  }
+  return (line, msg) => { logger.info(line, msg) }
 }
 
 const str = JSON.stringify
 
-function directRequestLine (logger: Logger, stream: TurnBatchedStream): RequestLineWriter {
-  // pino's fixed part of every line (its default `base`), serialised once.
-  const base = `,"pid":${process.pid},"hostname":${str(hostname())}`
+function directRequestLine (logger: Logger, stream: TurnBatchedStream, base: string): RequestLineWriter {
+  // `base`: pino's serialised bindings of this logger (pid, hostname and any child bindings).
   return (l, msg) => {
     if (!logger.isLevelEnabled('info')) return
     stream.write(`{"level":30,"time":${Date.now()}${base},"reqId":${str(l.reqId)},"op":${str(l.op)},"method":${str(l.method)},"url":${str(l.url)}${

@@ -82,7 +82,12 @@ t.test('one line per gateway request through the direct path, secrets redacted',
   const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), loggerInstance: jsonLogger('info', sink) })
   t.teardown(async () => await app.close())
   const guid = await signIn(app, '1001')
+  // The direct path is the one taken: pino's info is not called for the request line.
+  const info = app.log.info.bind(app.log)
+  let pinoCalls = 0
+  app.log.info = ((...args: Parameters<typeof info>) => { pinoCalls++; info(...args) }) as typeof app.log.info
   const res = await app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/saybusy?reason=201&guid=${guid}`, headers: { guid } })
+  t.equal(pinoCalls, 0, 'written directly, not through logger.info')
   t.equal(res.json().retcode, '0')
   await nextTurn()
   const lines = sink.lines().map(l => JSON.parse(l) as Record<string, unknown>)

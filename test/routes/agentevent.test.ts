@@ -6,6 +6,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { request, type ClientRequest } from 'node:http'
 import t from 'tap'
+import fc from 'fast-check'
+import { pollAnswerJson, renderEvent } from '../../src/routes/agentgateway/agentevent.js'
 import { build, call, drain, signIn, type PolledEvent } from '../helper.js'
 
 const EMPTY = '{"message":"","retcode":"0"}'
@@ -411,4 +413,17 @@ t.test('with static GUIDs polls and handshakes send no Set-GUID and the GUID nev
   await call(app, guid, 'GET', '/agentevent/1001')
   clock.advance(60000)
   t.equal((await call(app, guid, 'GET', '/onlineagent/1001/agentstatus')).json().retcode, '0', 'the sign-in GUID still works')
+})
+
+t.test('a poll answer serialised directly is byte for byte JSON.stringify of the envelope', async (t) => {
+  const event = fc.record({
+    eventType: fc.string({ unit: 'binary' }),
+    workNo: fc.string({ unit: 'binary' }),
+    genTime: fc.oneof(fc.integer(), fc.double()),
+    content: fc.oneof(fc.constant(undefined), fc.constant(null), fc.jsonValue(), fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()))
+  })
+  fc.assert(fc.property(event, fc.boolean(), (e, withGenTime) =>
+    pollAnswerJson(e, withGenTime) === JSON.stringify({ message: '', retcode: '0', event: renderEvent(e, withGenTime) })
+  ), { seed: 20261127, numRuns: 2000 })
+  t.pass('2000 random events (unicode, lone surrogates, NaN, undefined and nested content)')
 })
