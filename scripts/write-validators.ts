@@ -3,8 +3,8 @@
  * load-world.ts) compiled to code ahead of time, so a start does not compile them (about a tenth of
  * the time to ready). `--check` only compares and exits 1 when the file is stale; a test does too.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { writeOrCheck } from './generated-file.js'
 import { Ajv } from 'ajv'
 import standalone from 'ajv/dist/standalone/index.js'
 import { PRECOMPILED_SCHEMAS as PRECOMPILED, SCENARIO_AJV_OPTIONS as AJV_OPTIONS } from '../src/world/world-schema.js'
@@ -34,17 +34,5 @@ export function renderValidators (): string {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = renderValidators()
-  if (process.argv.includes('--check')) {
-    let current = ''
-    try { current = readFileSync(VALIDATORS_FILE, 'utf8') } catch { /* missing counts as stale */ }
-    if (current !== text) {
-      process.stderr.write('src/world/validators.generated.ts is stale: run `npm run validators`\n')
-      process.exit(1)
-    }
-    process.stdout.write('src/world/validators.generated.ts is up to date\n')
-  } else {
-    writeFileSync(VALIDATORS_FILE, text)
-    process.stdout.write(`wrote ${VALIDATORS_FILE}\n`)
-  }
+  writeOrCheck(VALIDATORS_FILE, renderValidators(), 'validators')
 }
