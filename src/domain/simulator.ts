@@ -281,14 +281,10 @@ export class Simulator {
   // ---- events (spec §4) ---------------------------------------------------------------------
 
   /**
-   * Long poll: an event at once if one waits, else hold up to pollWaitMs for the next one.
-   * `alive` tells whether the client is still there; an event is never handed to a gone client.
-   */
-  async getAgentEvent (agentId: string, alive: () => boolean, onHeld?: (cancel: () => void) => void): Promise<PollResult> {
-    return this.pollNow(agentId, alive) ?? await this.holdPoll(agentId, alive, onHeld)
-  }
-
-  /**
+   * Long poll, first half: an event at once if one waits, else `holdPoll` holds up to pollWaitMs
+   * for the next one. `alive` tells whether the client is still there; an event is never handed
+   * to a gone client.
+   *
    * The poll answered at once, without a promise: an event is waiting, or polls are not held
    * (pollWaitMs 0). `undefined` when the poll must be held: then call `holdPoll`.
    */

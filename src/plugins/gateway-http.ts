@@ -188,22 +188,23 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
     verbs.set(route.url, set)
   })
   let paths: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | undefined
-  const allowedOn = (req: FastifyRequest, path: string): string | undefined => {
+  /** The known path `path` matches under some verb: the verbs it takes and its parameters. */
+  const knownPath = (path: string): { allow: string, params: Record<string, string | undefined> } | undefined => {
     if (paths === undefined) {
       // Fastify's router options: case-sensitive, no trailing-slash folding, 100-character parameters.
       paths = FindMyWay({ caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 100 })
       for (const [url, allowed] of verbs) paths.on('GET', url, () => {}, { allow: [...allowed].join(', ') })
     }
     const found = paths.find('GET', path)
-    if (found === null) return undefined
-    req.params = found.params // the agent in the path, for the log line and the journal
-    return (found.store as { allow: string }).allow
+    return found === null ? undefined : { allow: (found.store as { allow: string }).allow, params: found.params }
   }
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? ''
-    const allow = allowedOn(req, path)
-    if (allow === undefined) return send(reply, 404, failure('INVALID_PARAMETER', `no such interface: ${req.method} ${path}`))
+    const known = knownPath(path)
+    if (known === undefined) return send(reply, 404, failure('INVALID_PARAMETER', `no such interface: ${req.method} ${path}`))
+    const allow = known.allow
+    req.params = known.params // the agent in the path, for the log line and the journal
     req.gwConfig = WRONG_VERB // logged as "wrong verb", journalled as operation __405
     return send(reply.header('allow', allow), 405, failure('INVALID_PARAMETER', `${req.method} is not supported here; use ${allow}`))
   })
