@@ -6,6 +6,8 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
+import type { Clock } from '../../src/domain/clock.js'
+import { clockView } from '../../src/routes/mock/admin.js'
 import type { Config } from '../../src/config.js'
 import { build, call, drain, signIn, admin } from '../helper.js'
 
@@ -292,4 +294,13 @@ t.test('scenarios: bad input', async (t) => {
   t.equal(badQuery.statusCode, 400)
   t.same(badQuery.json(), err('querystring activate must be boolean'))
   t.equal((await admin(app, 'GET', '/__mock/scenarios')).json().scenarios.length, 1, 'nothing was loaded')
+})
+
+t.test('GET /__mock/clock reads the clock once per answer (issue #14 bug 1)', async (t) => {
+  // A clock that moves 1 ms at every read: two reads in one answer would disagree.
+  let ms = Date.UTC(2026, 0, 1, 0, 0, 0, 999)
+  const ticking: Clock = { now: () => ms++, setTimer: () => ({ cancel () {} }) }
+  const view = clockView(ticking)
+  t.same(view, { mode: 'real', now: Date.UTC(2026, 0, 1, 0, 0, 0, 999), iso: '2026-01-01T00:00:00.999Z' })
+  t.equal(ms, Date.UTC(2026, 0, 1, 0, 0, 1), 'one read')
 })

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import Type, { type TSchema } from 'typebox'
-import { ManualClock } from '../../domain/clock.js'
+import { ManualClock, type Clock } from '../../domain/clock.js'
 import { GatewayError } from '../../domain/errors.js'
 import type { JournalQuery } from '../../domain/journal.js'
 import type { ForcedState } from '../../domain/scenario.js'
@@ -32,6 +32,12 @@ interface AdminRoute {
   querystring?: TSchema
   body?: TSchema
   handler: Handler
+}
+
+/** The clock as the control API shows it: read once, so `now` and `iso` are the same instant. */
+export function clockView (clock: Clock): { mode: 'virtual' | 'real', now: number, iso: string } {
+  const now = clock.now()
+  return { mode: clock instanceof ManualClock ? 'virtual' : 'real', now, iso: new Date(now).toISOString() }
 }
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,24}$' }) })
@@ -260,8 +266,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       method: 'GET',
       url: '/__mock/clock',
       summary: 'The simulator\'s time',
-      handler: () =>
-        ({ mode: clock instanceof ManualClock ? 'virtual' : 'real', now: clock.now(), iso: new Date(clock.now()).toISOString() })
+      handler: () => clockView(clock)
     },
     {
       method: 'POST',
@@ -271,7 +276,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       handler: (req) => {
         if (!(clock instanceof ManualClock)) throw new AdminError(409, 'the clock is real; start with --clock virtual to move it by hand')
         clock.advance((req.body as { ms: number }).ms)
-        return { mode: 'virtual', now: clock.now(), iso: new Date(clock.now()).toISOString() }
+        return clockView(clock)
       }
     },
 
