@@ -22,6 +22,7 @@ import openapi from './plugins/openapi.js'
 import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
+import inventory from './routes/agentgateway/inventory.js'
 import onlineagent from './routes/agentgateway/onlineagent.js'
 import voicecall from './routes/agentgateway/voicecall.js'
 import { registerAdmin } from './routes/mock/admin.js'
@@ -136,6 +137,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     await gw.register(agentevent, { eventGenTime: config.eventGenTime, emptyPoll: config.emptyPoll })
     await gw.register(voicecall)
     await gw.register(calldata)
+    await gw.register(inventory)
   }, { prefix: GATEWAY_PREFIX })
   return app
 }

@@ -20,6 +20,8 @@ export interface Agent extends AgentFacts {
   id: string
   session: Session
   loginTime: number
+  /** When the agent's status last changed (agentgroup queries: `currentstatetime`). */
+  stateSince?: number | undefined
   settings: AgentSettings
   busyReason: string
   restReason: string

@@ -10,6 +10,7 @@
 import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { CallEngine } from './call-engine.js'
+import { AgentDirectory } from './directory.js'
 import { defaultCallFlow, type CallFlow } from './call-flows.js'
 import type { Clock } from './clock.js'
 import { fail } from './errors.js'
@@ -85,6 +86,8 @@ export class Simulator {
   readonly sessions: SessionStore
   readonly calls: CallEngine
   readonly agents = new Map<string, Agent>()
+  /** Every agent the gateway knows, with its state (agentgroup and queue queries). */
+  readonly directory: AgentDirectory = new AgentDirectory(this)
   readonly faults: FaultEngine
   readonly random: () => number
   /** Recent events per agent id, kept across sign-outs for the admin API (bounded). */
@@ -506,6 +509,7 @@ export class Simulator {
       prolong: input?.prolong
     })
     if (!r.ok) fail(r.error)
+    if (r.change.status !== undefined && r.change.status !== agent.status) agent.stateSince = this.clock.now()
     applyChange(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
   }
@@ -514,6 +518,7 @@ export class Simulator {
   apply (agent: Agent, cmd: AgentCommand): void {
     const r = transition(agent, cmd, { busyReason: agent.busyReason, restReason: agent.restReason, loginTime: String(agent.loginTime) })
     if (!r.ok) { this.opts.log.warn({ agent: agent.id, status: agent.status, command: cmd }, 'simulator transition refused'); return }
+    if (r.change.status !== undefined && r.change.status !== agent.status) agent.stateSince = this.clock.now()
     applyChange(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
     if (cmd === 'vacate' && agent.status === 'rest') this.armRest(agent)

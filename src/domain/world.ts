@@ -26,13 +26,27 @@ export interface ExternalNumber extends PeerSpec {
 
 export interface Skill { id: number, name: string }
 
+/** Rights an agent may have (roster `roles`); absent roles → only `callout`. */
+export type AgentRole = 'inspector' | 'pickup' | 'callout' | 'monitor' | 'spyMonitor' | 'reportManager' | 'system'
+
 export interface RosterAgent {
   id: string
   password?: string | undefined
   phone?: string | undefined
   name?: string | undefined
   skills?: number[] | undefined
+  /** Work group id (`groups`); absent → the first group. */
+  group?: number | undefined
+  roles?: AgentRole[] | undefined
 }
+
+/** A work group (agentgroup queries); `monitorno` is its inspector's work number. */
+export interface WorkGroup { id: number, name: string, monitorno?: string | undefined }
+
+export interface RestReason { id: number, name: string }
+
+/** An IVR flow of the VDN (`queuedevice/ivrinfo`). */
+export interface Ivr { id: number, access: string, description: string, serviceNo?: number | undefined }
 
 export interface World {
   /** Manual-answer ring timeout for real agents and `noAnswer` peers. */
@@ -44,7 +58,14 @@ export interface World {
   roster: RosterAgent[]
   simulatedAgents: SimulatedAgent[]
   externalNumbers: ExternalNumber[]
+  /** Optional (issue #13): work groups, rest reasons and IVR flows for the agent and queue queries. */
+  groups?: WorkGroup[] | undefined
+  restReasons?: RestReason[] | undefined
+  ivrs?: Ivr[] | undefined
 }
+
+/** The group every agent belongs to when the world names none. */
+export const DEFAULT_GROUP: WorkGroup = { id: 1, name: 'default' }
 
 export const emptyWorld = (): World => ({
   ringTimeoutMs: 30000,
@@ -72,6 +93,18 @@ export class WorldIndex {
 
   external (number: string): ExternalNumber | undefined {
     return this.exact.get(number) ?? this.patterns.find(p => p.re.test(number))?.spec
+  }
+
+  groups (): WorkGroup[] {
+    const groups = this.world.groups ?? []
+    return groups.length > 0 ? groups : [DEFAULT_GROUP]
+  }
+
+  /** The agent's work group: its roster `group`, else the first group. */
+  groupOf (agentId: string): WorkGroup {
+    const groups = this.groups()
+    const id = this.roster.get(agentId)?.group
+    return groups.find(g => g.id === id) ?? groups[0] ?? DEFAULT_GROUP
   }
 
   skillsOf (agentId: string): Skill[] {

@@ -97,6 +97,15 @@ async function registerLive (app: FastifyInstance): Promise<void> {
         { name: 'agentevent', description: 'Event polling (Huawei: agentevent)' },
         { name: 'voicecall', description: 'Voice call control (Huawei: voicecall)' },
         { name: 'calldata', description: 'Call data queries (Huawei: calldata)' },
+        { name: 'agentgroup', description: 'Agent and work-group queries (Huawei: agentgroup)' },
+        { name: 'queuedevice', description: 'Skill queues and IVRs (Huawei: queuedevice)' },
+        { name: 'querymonitor', description: 'Gateway node, system and skill figures (Huawei: querymonitor)' },
+        { name: 'qualitycontrol', description: 'Quality inspection (Huawei: qualitycontrol)' },
+        { name: 'textchat', description: 'Text chat: not simulated yet, answers 100-007 (Huawei: textchat)' },
+        { name: 'multimediaconf', description: 'Multimedia conference: not simulated, answers 100-007' },
+        { name: 'agentconf', description: 'Agent conference: not simulated, answers 100-007' },
+        { name: 'eccconfig', description: 'ECC red and black lists: not simulated, answers 100-007' },
+        { name: 'thirdcontrol', description: 'Third-party control: not simulated, answers 100-007' },
         { name: 'control', description: 'The mock\'s control API: reset, agents, calls, events, journal, faults, clock, scenarios' }
       ],
       components: {

@@ -211,6 +211,9 @@ function applyWorld (world: World, data: WorldFile, file: string): void {
   if (data.defaultCaller !== undefined) world.defaultCaller = data.defaultCaller
   if (data.skills !== undefined) world.skills = data.skills
   if (data.agents !== undefined) world.roster = data.agents.map(a => ({ ...a, id: String(a.id) }))
+  if (data.groups !== undefined) world.groups = data.groups.map(g => ({ ...g, monitorno: g.monitorno === undefined ? undefined : String(g.monitorno) }))
+  if (data.restReasons !== undefined) world.restReasons = data.restReasons
+  if (data.ivrs !== undefined) world.ivrs = data.ivrs
   if (data.simulatedAgents !== undefined) world.simulatedAgents = data.simulatedAgents.map(a => ({ ...a, id: String(a.id) }))
   if (data.externalNumbers !== undefined) {
     const problems = externalNumberProblems(data.externalNumbers, (i, field) => `${file}: externalNumbers.${i}${field === undefined ? '' : `.${field}`}`)

@@ -26,7 +26,23 @@ export const WorldFileSchema = Type.Object({
     password: Type.Optional(Type.String({ maxLength: 32 })),
     phone: Type.Optional(Type.String()),
     name: Type.Optional(Type.String()),
-    skills: Type.Optional(Type.Array(Type.Integer({ minimum: 0 })))
+    skills: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
+    /** Work group id (see `groups`). */
+    group: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Rights: inspector (iscensor), pickup, callout, monitor, spyMonitor, reportManager, system. */
+    roles: Type.Optional(Type.Array(Type.Union(['inspector', 'pickup', 'callout', 'monitor', 'spyMonitor', 'reportManager', 'system'].map(r => Type.Literal(r)))))
+  }, { additionalProperties: false }))),
+  groups: Type.Optional(Type.Array(Type.Object({
+    id: Type.Integer({ minimum: 0 }),
+    name: Type.String(),
+    monitorno: Type.Optional(Id)
+  }, { additionalProperties: false }))),
+  restReasons: Type.Optional(Type.Array(Type.Object({ id: Type.Integer({ minimum: 0, maximum: 255 }), name: Type.String() }, { additionalProperties: false }))),
+  ivrs: Type.Optional(Type.Array(Type.Object({
+    id: Type.Integer({ minimum: 0 }),
+    access: Type.String({ pattern: '^[0-9*#]{1,24}$' }),
+    description: Type.String(),
+    serviceNo: Type.Optional(Type.Integer({ minimum: 0 }))
   }, { additionalProperties: false }))),
   simulatedAgents: Type.Optional(Type.Array(Type.Object({ id: Id, phone: Type.Optional(Type.String()), ...PeerFields }, { additionalProperties: false }))),
   externalNumbers: Type.Optional(Type.Array(Type.Object({
