@@ -3,6 +3,7 @@
  * domain-shaped helpers so tests read like what a client does.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { connect } from 'node:net'
 import { buildApp } from '../src/app.js'
 import type { Config } from '../src/config.js'
 import { ManualClock } from '../src/domain/clock.js'
@@ -83,3 +84,27 @@ export const talking = (w: string, callid: string, caller: string, called: strin
 export const callRelease = (w: string, callid: string): PolledEvent => ev(w, 'AgentEvent_Call_Release', callid)
 export const customerRelease = (w: string, callid: string, number: string): PolledEvent =>
   ev(w, 'AgentEvent_Customer_Release', { callid, number })
+
+/** Send `request` as is on a real socket and collect everything the server answers (latin1). */
+export function rawHttp (port: number, request: string, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (c: string) => { data += c })
+    socket.on('end', () => resolve(data))
+    socket.on('close', () => resolve(data))
+    socket.on('error', (err) => { if (data !== '') resolve(data); else reject(err) })
+    socket.write(request, 'latin1')
+    socket.setTimeout(timeoutMs, () => socket.destroy())
+  })
+}
+
+/** A raw answer split into status, lower-cased headers and body. */
+export function parseRaw (answer: string): { status: number, headers: Record<string, string>, body: string } {
+  const end = answer.indexOf('\r\n\r\n')
+  const lines = answer.slice(0, end < 0 ? answer.length : end).split('\r\n')
+  const headers: Record<string, string> = {}
+  for (const l of lines.slice(1)) { const i = l.indexOf(':'); if (i > 0) headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim() }
+  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0), headers, body: end < 0 ? '' : answer.slice(end + 4) }
+}

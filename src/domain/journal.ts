@@ -3,6 +3,7 @@
  * ask "what did my client send?" and WireMock-style verification. Entries never hold credentials:
  * GUIDs, cookies and passwords are not recorded.
  */
+import { Ring } from './ring.js'
 
 export interface JournalEntry {
   seq: number
@@ -46,44 +47,103 @@ export interface VerifyResult {
 
 /** Compared lower-cased: `Guid`, `Password` and `JSESSIONID` are secrets too. */
 const SECRET_KEYS = new Set(['password', 'guid', 'oldpassword', 'newpassword', 'servicetoken', 'jsessionid'])
-const MAX_STRING = 256
 
-export function scrubBody (body: unknown, depth = 0): unknown {
-  if (depth > 4) return '[nested]'
-  if (typeof body === 'string') return body.length > MAX_STRING ? `${body.slice(0, MAX_STRING)}…(${body.length} chars)` : body
-  if (Array.isArray(body)) return body.slice(0, 20).map(b => scrubBody(b, depth + 1))
-  if (body !== null && typeof body === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(body)) out[k] = SECRET_KEYS.has(k.toLowerCase()) ? '[redacted]' : scrubBody(v, depth + 1)
-    return out
-  }
-  return body
+/**
+ * What the journal keeps (issue #16, finding 2): any client can send bodies, so each entry is cut
+ * to a few kilobytes — depth, items, keys and string length bounded, and a byte budget over all
+ * of it — and the whole journal to a total, oldest entries leaving first.
+ */
+export const JOURNAL_LIMITS = {
+  depth: 4,
+  items: 20,
+  keys: 50,
+  string: 256,
+  /** About how many bytes of JSON one entry's body (and query) may keep. */
+  entryBytes: 8192,
+  /** About how many bytes all entries together may keep. */
+  totalBytes: 32 * 1024 * 1024
 }
 
+/** What an entry costs besides its body: the fixed fields, path and strings. */
+const ENTRY_OVERHEAD = 256
+
+interface Budget { left: number }
+
+/** The body with secrets removed, cut to the journal's limits; and about how many bytes it keeps. */
+export function scrubSized (body: unknown): { value: unknown, bytes: number } {
+  const budget: Budget = { left: JOURNAL_LIMITS.entryBytes }
+  const value = scrub(body, 0, budget)
+  return { value, bytes: JOURNAL_LIMITS.entryBytes - budget.left }
+}
+
+export function scrubBody (body: unknown): unknown { return scrubSized(body).value }
+
+function scrub (body: unknown, depth: number, budget: Budget): unknown {
+  if (depth > JOURNAL_LIMITS.depth) { budget.left -= 10; return '[nested]' }
+  if (typeof body === 'string') {
+    const kept = body.length > JOURNAL_LIMITS.string || body.length > budget.left ? `${body.slice(0, Math.max(0, Math.min(JOURNAL_LIMITS.string, budget.left)))}…(${body.length} chars)` : body
+    budget.left -= kept.length + 2
+    return kept
+  }
+  if (body === null || typeof body !== 'object') { budget.left -= 8; return body }
+  budget.left -= 2
+  if (Array.isArray(body)) {
+    const out: unknown[] = []
+    for (let i = 0; i < body.length && i < JOURNAL_LIMITS.items && budget.left > 0; i++) out.push(scrub(body[i], depth + 1, budget))
+    if (out.length < body.length) { out.push(`…(${body.length - out.length} more items)`); budget.left -= 24 }
+    return out
+  }
+  const out: Record<string, unknown> = {}
+  let kept = 0
+  let total = 0
+  // for-in, not Object.entries: a body of 100,000 keys is not copied to keep 50 of them.
+  for (const k in body) {
+    if (!Object.hasOwn(body, k)) continue
+    total++
+    if (kept >= JOURNAL_LIMITS.keys || budget.left <= 0) continue
+    kept++
+    const key = k.length > JOURNAL_LIMITS.string ? `${k.slice(0, JOURNAL_LIMITS.string)}…` : k
+    budget.left -= key.length + 4
+    out[key] = SECRET_KEYS.has(k.toLowerCase()) ? '[redacted]' : scrub((body as Record<string, unknown>)[k], depth + 1, budget)
+  }
+  if (kept < total) { out['…'] = `${total - kept} more keys`; budget.left -= 24 }
+  return out
+}
+
+interface Kept { entry: JournalEntry, bytes: number }
+
 export class Journal {
-  private entries: JournalEntry[] = []
-  private start = 0
+  private entries: Ring<Kept> | undefined
+  private bytes = 0
   private seq = 0
 
-  constructor (private capacity: number) {}
+  constructor (private capacity: number, private readonly totalBytes = JOURNAL_LIMITS.totalBytes) {
+    this.entries = capacity > 0 ? new Ring<Kept>(capacity) : undefined
+  }
 
-  get size (): number { return this.entries.length }
+  get size (): number { return this.entries?.length ?? 0 }
   get limit (): number { return this.capacity }
+  /** About how many bytes the entries keep (bounded by totalBytes). */
+  get keptBytes (): number { return this.bytes }
 
-  /** Keeps `entry` itself (no copy) and numbers it: its `seq` is overwritten. */
-  record (entry: JournalEntry): void {
-    if (this.capacity <= 0) return
+  /**
+   * Keeps `entry` itself (no copy) and numbers it: its `seq` is overwritten. `bodyBytes` is what
+   * its body and query keep (from scrubSized); the oldest entries leave to stay within totalBytes.
+   */
+  record (entry: JournalEntry, bodyBytes = 0): void {
+    const ring = this.entries
+    if (ring === undefined) return
     entry.seq = ++this.seq
-    if (this.entries.length < this.capacity) this.entries.push(entry)
-    else {
-      this.entries[this.start] = entry
-      this.start = (this.start + 1) % this.capacity
-    }
+    const bytes = ENTRY_OVERHEAD + entry.path.length + bodyBytes
+    this.bytes += bytes
+    const evicted = ring.push({ entry, bytes })
+    if (evicted !== undefined) this.bytes -= evicted.bytes
+    while (this.bytes > this.totalBytes && ring.length > 1) this.bytes -= ring.shift()!.bytes
   }
 
   /** Oldest first. */
   all (): JournalEntry[] {
-    return this.start === 0 ? [...this.entries] : [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)]
+    return this.entries === undefined ? [] : this.entries.toArray().map(k => k.entry)
   }
 
   find (q: JournalQuery, limit = Infinity): JournalEntry[] {
@@ -97,7 +157,7 @@ export class Journal {
 
   count (q: JournalQuery): number { return this.find(q).length }
 
-  clear (): void { this.entries = []; this.start = 0 }
+  clear (): void { this.entries?.clear(); this.bytes = 0 }
 
   verify (v: VerifyRequest): VerifyResult {
     const actual = this.count(v.match)

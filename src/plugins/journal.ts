@@ -5,8 +5,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ArmedRule } from '../domain/faults.js'
-import { Journal, scrubBody } from '../domain/journal.js'
+import { Journal, scrubSized } from '../domain/journal.js'
 import { routeConfig } from './gateway-http.js'
+import { decodedPath, isGatewayRequest } from './request-target.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,28 +26,30 @@ export default fp(async function journalPlugin (app: FastifyInstance, opts: { si
 
   // Runs for every gateway request: one entry object, no copies, nothing parsed that is not there.
   const entry = (req: FastifyRequest, status: number, retcode: string | undefined, durationMs: number, rule: string | undefined): void => {
+    // Gateway requests only, decided as the router decided (an encoded `/%61gentgateway/...` too);
+    // unknown paths count when meant for the gateway (a client's wrong URL).
+    if (!isGatewayRequest(req)) return
     const op = routeConfig(req).op ?? 'unknown'
-    if (op.startsWith('__mock')) return
     const url = req.url
     const i = url.indexOf('?')
-    const path = i < 0 ? url : url.slice(0, i)
-    // Gateway requests only: unknown paths count when meant for the gateway (a client's wrong URL).
-    if (!path.startsWith('/agentgateway/')) return
+    const path = decodedPath(req)
     const body = req.body
+    const query = i < 0 ? undefined : scrubSized(Object.fromEntries(new URLSearchParams(url.slice(i + 1))))
+    const scrubbed = body === undefined || body === null ? undefined : scrubSized(body)
     journal.record({
       seq: 0,
       time: clock.now(),
       method: req.method,
       path,
-      query: i < 0 ? NO_QUERY : scrubBody(Object.fromEntries(new URLSearchParams(url.slice(i + 1)))) as Record<string, string>,
+      query: query === undefined ? NO_QUERY : query.value as Record<string, string>,
       operation: op,
       agent: (req.params as { agentid?: string } | undefined)?.agentid,
       status,
       retcode,
       durationMs: Math.round(durationMs * 100) / 100,
       rule,
-      body: body === undefined || body === null ? body : scrubBody(body)
-    })
+      body: scrubbed === undefined ? body : scrubbed.value
+    }, (query?.bytes ?? 0) + (scrubbed?.bytes ?? 0))
   }
 
   app.decorate('journalTransportFault', (req: FastifyRequest, rule: ArmedRule, fault: string) =>
