@@ -125,7 +125,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   await app.register(journal, { size: config.journalSize })
   await app.register(faults)
   await app.register(gatewayHttp)
-  await app.register(adminAccess, { token: config.adminToken })
+  await app.register(adminAccess, { token: config.adminToken, listenHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins })
   if (!config.noAdmin) await app.register(openapi, { live: opts.liveOpenApi === true })
   await app.register(health)
   if (!config.noAdmin) {

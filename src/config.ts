@@ -33,6 +33,8 @@ export const optionTable = {
   seed: { flag: 'seed', env: 'SEED', kind: { type: 'int', min: -1, max: 4294967295 }, default: -1, help: 'make GUIDs, call ids and random faults repeat exactly (GUIDs become guessable); -1 = random' },
   clock: { flag: 'clock', env: 'CLOCK', kind: { type: 'enum', values: ['real', 'virtual'] }, default: 'real', help: 'virtual: time stands still until POST /__mock/clock/advance (an empty poll is held until then)' },
   journalSize: { flag: 'journal-size', env: 'JOURNAL_SIZE', kind: { type: 'int', min: 0, max: 1000000 }, default: 1000, help: 'requests kept in the journal (0 disables it)' },
+  allowedHosts: { flag: 'allowed-hosts', env: 'ALLOWED_HOSTS', kind: { type: 'list' }, default: [], help: 'Host names the control API answers besides IP addresses, localhost and this machine\'s names (.example.com = any under it, * = any); docs/security.md' },
+  allowedOrigins: { flag: 'allowed-origins', env: 'ALLOWED_ORIGINS', kind: { type: 'list' }, default: [], help: 'browser origins (scheme://host:port) that may use the control API besides the mock\'s own pages (* = any)' },
   adminToken: { flag: 'admin-token', env: 'ADMIN_TOKEN', kind: { type: 'string' }, default: '', help: 'require Authorization: Bearer <token> on /__mock/* (except health, ready)' },
   noAdmin: { flag: 'no-admin', env: 'NO_ADMIN', kind: { type: 'bool' }, default: false, help: 'disable the control API (/__mock/* except health, ready)' },
   tls: { flag: 'tls', env: 'TLS', kind: { type: 'bool' }, default: false, help: 'serve HTTPS with a self-signed certificate made at start' },

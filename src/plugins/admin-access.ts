@@ -1,15 +1,18 @@
 /**
  * Who reaches what (issue #16). For every request: only a plain path as the request target
  * (absolute-form and the like answer 400). For the control API (/__mock/*, decided from the matched
- * route, never from the raw URL): with `--admin-token`, `Authorization: Bearer <token>` on every
- * route except health, ready and the pages. Gateway routes are never affected and never reveal
- * admin data.
+ * route, never from the raw URL), except the probes and the pages: a `Host` the mock is reachable
+ * by and no foreign `Origin` (so no page on another origin, nor a DNS-rebinding one, can use it);
+ * with `--admin-token`, `Authorization: Bearer <token>`; and writes with a body only as JSON (YAML
+ * too for scenarios), so a browser's preflight-free text/plain or form POST never gets through.
+ * Gateway routes are never affected and never reveal admin data.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { bodyTypeAllowed, hostPolicy, originAllowed } from './control-origin.js'
 import { AdminError } from './envelope.js'
-import { routeConfig } from './gateway-http.js'
+import { routeConfig, SCENARIO_UPLOAD } from './gateway-http.js'
 import { isControlRequest, isPlainPath } from './request-target.js'
 
 // Open: the probes, and pages that hold no run-time data (the dashboard's own API calls, and
@@ -28,13 +31,28 @@ export function tokenMatcher (token: string): (header: string | undefined) => bo
   return (header) => timingSafeEqual(digest(Buffer.from(header ?? '', 'latin1')), want)
 }
 
-export default fp(async function adminAccess (app: FastifyInstance, opts: { token: string }) {
+export interface AccessOptions { token: string, listenHost: string, allowedHosts: string[], allowedOrigins: string[] }
+
+const hasBody = (req: FastifyRequest): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+
+export default fp(async function adminAccess (app: FastifyInstance, opts: AccessOptions) {
   const tokenOk = opts.token === '' ? undefined : tokenMatcher(opts.token)
+  const hostOk = hostPolicy(opts.listenHost, opts.allowedHosts)
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!isPlainPath(req.raw.url)) throw new AdminError(400, 'the request target must be a path (/...), not an absolute URL')
-    // Everything meant for /__mock needs the token — also unknown paths and wrong verbs, which would
-    // otherwise tell a caller without it what exists — except the open probes and the page.
-    if (tokenOk === undefined || !isControlRequest(req) || OPEN.has(routeConfig(req).op ?? '')) return
-    if (!tokenOk(req.headers.authorization)) throw new AdminError(401, 'the control API needs Authorization: Bearer <admin token>')
+    // Everything meant for /__mock is checked — also unknown paths and wrong verbs, which would
+    // otherwise tell a caller what exists — except the open probes and the pages.
+    if (!isControlRequest(req)) return
+    const op = routeConfig(req).op ?? ''
+    if (OPEN.has(op)) return
+    const host = req.headers.host
+    if (!hostOk(host)) throw new AdminError(403, `the control API does not answer for Host '${host ?? ''}'; start the mock with --allowed-hosts to add a name`)
+    const origin = req.headers.origin
+    if (!originAllowed(origin, host, opts.allowedOrigins)) throw new AdminError(403, `the control API does not answer pages from ${origin ?? ''}; start the mock with --allowed-origins to allow one`)
+    if (tokenOk !== undefined && !tokenOk(req.headers.authorization)) throw new AdminError(401, 'the control API needs Authorization: Bearer <admin token>')
+    if (req.method !== 'GET' && req.method !== 'HEAD' && hasBody(req) && !bodyTypeAllowed(req.headers['content-type'], op === SCENARIO_UPLOAD)) {
+      throw new AdminError(415, `control API writes take Content-Type: application/json${op === SCENARIO_UPLOAD ? ' or application/yaml' : ''}, not '${req.headers['content-type'] ?? ''}'`)
+    }
   })
 }, { name: 'admin-access' })

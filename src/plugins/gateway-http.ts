@@ -14,8 +14,12 @@ import type { Credentials } from '../domain/sessions.js'
 import { logsInfo, redactUrl, requestLineWriter, type LineLogger } from '../logger.js'
 import { agentIdRe } from '../schemas/gateway.js'
 import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
+import { parseYamlBody, YAML_TYPES } from './control-origin.js'
 
 export const GATEWAY_PREFIX = '/agentgateway/resource'
+
+/** The one control route that also takes YAML: a scenario file's text as it is. */
+export const SCENARIO_UPLOAD = '__mock.post:/__mock/scenarios'
 
 export type AuthNeed = 'agent' | 'any' | 'none'
 
@@ -114,16 +118,26 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   // One parser for every content type: real clients send text/plain, JSON or nothing at all on
   // body-less calls (Part B §18). Empty → no body; anything else must be JSON.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  const parseJson = (text: string): unknown => {
+    if (tooDeep(text)) throw new GatewayError('INVALID_PARAMETER', `malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`)
+    try {
+      return sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+    } catch (err) {
+      throw new GatewayError('INVALID_PARAMETER', `malformed JSON body: ${(err as Error).message}`)
+    }
+  }
+  const parser = (yaml: boolean) => (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void => {
     const text = (body as string).trim()
     if (text === '') { done(null, undefined); return }
-    if (tooDeep(text)) { done(new GatewayError('INVALID_PARAMETER', `malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`), undefined); return }
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }))
+      // YAML only where the control API takes it (a scenario file as it is); elsewhere JSON as always.
+      done(null, yaml && routeConfig(req).op === SCENARIO_UPLOAD ? parseYamlBody(text) : parseJson(text))
     } catch (err) {
-      done(new GatewayError('INVALID_PARAMETER', `malformed JSON body: ${(err as Error).message}`), undefined)
+      done(err as Error, undefined)
     }
-  })
+  }
+  app.addContentTypeParser('*', { parseAs: 'string' }, parser(false))
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, parser(true))
 
   // Credentials (spec §1, issue #2 auth modes): agent signed in (100-006) first, then the GUID (000-003).
   function checkCredentials (req: FastifyRequest): void {
