@@ -2,8 +2,14 @@
  * One agent's event queue (spec §4.1): FIFO, bounded, with at most one held long poll.
  * An event goes either to the held poll or into the queue, never both, so none is duplicated;
  * a poll whose client has gone is skipped, so none is lost to a closed socket.
+ *
+ * Bounded for real (issue #16, finding 4): a ring buffer of `cap` events, so an event dropped or
+ * taken is gone from memory; and at most `maxBytes` of event content (large events are the
+ * injected ones, see eventBytes), the oldest dropped first.
  */
+import { eventBytes } from './event-size.js'
 import type { GatewayEvent } from './events.js'
+import { Ring } from './ring.js'
 
 export interface Waiter {
   /** Still worth answering (the client has not disconnected). */
@@ -12,14 +18,22 @@ export interface Waiter {
   deliver(event: GatewayEvent | undefined): void
 }
 
+/** Content one queue may hold, in bytes (about): 16 injected events of a full 1 MB body. */
+export const QUEUE_MAX_BYTES = 16 * 1024 * 1024
+
 export class EventQueue {
-  private items: GatewayEvent[] = []
-  private head = 0
+  private readonly items: Ring<GatewayEvent>
+  private bytes = 0
   private waiter: Waiter | undefined
 
-  constructor (private readonly cap: number, private readonly onDrop: (dropped: GatewayEvent) => void) {}
+  constructor (private readonly cap: number, private readonly onDrop: (dropped: GatewayEvent) => void, private readonly maxBytes = QUEUE_MAX_BYTES) {
+    this.items = new Ring<GatewayEvent>(cap)
+  }
 
-  get length (): number { return this.items.length - this.head }
+  get length (): number { return this.items.length }
+
+  /** About how many bytes of content the waiting events hold. */
+  get size (): number { return this.bytes }
 
   push (event: GatewayEvent): void {
     const w = this.waiter
@@ -27,29 +41,26 @@ export class EventQueue {
       this.waiter = undefined
       if (w.alive()) { w.deliver(event); return }
     }
-    if (this.length >= this.cap) {
-      const dropped = this.items[this.head]!
-      this.head++
-      this.onDrop(dropped)
-    }
-    this.items.push(event)
+    this.bytes += eventBytes(event)
+    const dropped = this.items.push(event)
+    if (dropped !== undefined) this.dropped(dropped)
+    while (this.bytes > this.maxBytes && this.items.length > 1) this.dropped(this.items.shift()!)
+  }
+
+  private dropped (event: GatewayEvent): void {
+    this.bytes -= eventBytes(event)
+    this.onDrop(event)
   }
 
   take (): GatewayEvent | undefined {
-    if (this.head >= this.items.length) return undefined
-    const event = this.items[this.head]!
-    this.head++
-    // Compact now and then so a long-lived queue does not keep delivered events alive.
-    if (this.head > 64 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
+    const event = this.items.shift()
+    if (event !== undefined) this.bytes -= eventBytes(event)
     return event
   }
 
-  peek (): GatewayEvent[] { return this.items.slice(this.head) }
+  peek (): GatewayEvent[] { return this.items.toArray() }
 
-  clear (): void { this.items = []; this.head = 0 }
+  clear (): void { this.items.clear(); this.bytes = 0 }
 
   /** Register the held poll. A previous one is answered at once with no event (superseded). */
   hold (waiter: Waiter): void {

@@ -15,10 +15,12 @@ import { defaultCallFlow, type CallFlow } from './call-flows.js'
 import type { Clock } from './clock.js'
 import { fail } from './errors.js'
 import { EventQueue, type Waiter } from './event-queue.js'
+import { contentBytes, eventBytes, measure } from './event-size.js'
 import type { EventSpec, GatewayEvent } from './events.js'
 import { FaultEngine } from './faults.js'
 import { seededRandom, type IdSource } from './ids.js'
 import type { ForcedState, TimelineAction } from './scenario.js'
+import { Ring } from './ring.js'
 import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
 import { WorldIndex, type World, type Skill } from './world.js'
 
@@ -79,6 +81,16 @@ export interface LoginResult {
 
 export interface PollResult { event: GatewayEvent | undefined, newGuid: string | undefined }
 
+/** Bounds of the per-agent event history the control API shows (issue #16, finding 4). */
+export const HISTORY_LIMITS = {
+  /** Injected content kept per agent, in bytes (about). */
+  agentBytes: 2 * 1024 * 1024,
+  /** Injected content kept over all agents, in bytes (about). */
+  totalBytes: 64 * 1024 * 1024,
+  /** Agents whose history is kept (the longest remembered are forgotten first). */
+  agents: 10000
+}
+
 const signInCommand: Record<number, AgentCommand> = { 3: 'signInBusy', 4: 'signInIdle', 5: 'signInWork' }
 
 export class Simulator {
@@ -90,9 +102,9 @@ export class Simulator {
   readonly directory: AgentDirectory = new AgentDirectory(this)
   readonly faults: FaultEngine
   readonly random: () => number
-  /** Recent events per agent id, kept across sign-outs for the admin API (bounded). */
-  /** Raw per-agent history (may hold up to twice historySize); read it through historyOf. */
-  private readonly history = new Map<string, GatewayEvent[]>()
+  /** Recent events per agent id, kept across sign-outs for the admin API (bounded); see remember. */
+  private readonly history = new Map<string, { events: Ring<GatewayEvent>, bytes: number }>()
+  private historyBytes = 0
   observer: EventObserver | undefined
   world: WorldIndex
 
@@ -371,9 +383,9 @@ export class Simulator {
     this.emit(agent, event)
   }
 
-  /** Queue any event for a signed-in agent. */
+  /** Queue any event for a signed-in agent. Its content is measured: queues and histories bound it. */
   inject (agentId: string, eventType: string, content: unknown): void {
-    this.emit(this.signedIn(agentId), { eventType, content })
+    this.emit(this.signedIn(agentId), { eventType, content }, contentBytes(content))
   }
 
   /** Arm an event fault for the agent's next events. */
@@ -425,13 +437,14 @@ export class Simulator {
   resetAll (): void {
     for (const agent of [...this.agents.values()]) this.resetAgent(agent.id)
     this.history.clear()
+    this.historyBytes = 0
     this.calls.clear()
   }
 
   /** One agent back to signed out, silently; its held poll is answered empty. */
   resetAgent (agentId: string): void {
     const agent = this.agents.get(agentId)
-    this.history.delete(agentId)
+    this.forgetHistory(agentId)
     if (agent === undefined) return
     // Out of the agent map first (as in signOutNow): its calls end without queueing events for it,
     // so a held poll is answered empty, not with the first event of the release.
@@ -442,7 +455,7 @@ export class Simulator {
     this.sessions.close(agent.session)
     agent.queue.clear()
     agent.queue.wake()
-    this.history.delete(agentId)
+    this.forgetHistory(agentId)
   }
 
   /** Swap the world (scenario activation). Agents the new roster no longer knows are signed out. */
@@ -462,8 +475,10 @@ export class Simulator {
     return agent
   }
 
-  emit (agent: Agent, spec: EventSpec | { eventType: string, content: unknown }): void {
+  /** Queue an event for `agent`; `bytes`: what its content holds when it came from outside (inject). */
+  emit (agent: Agent, spec: EventSpec | { eventType: string, content: unknown }, bytes = 0): void {
     const event: GatewayEvent = { eventType: spec.eventType, workNo: agent.id, content: spec.content, genTime: this.clock.now() }
+    if (bytes > 0) measure(event, bytes)
     this.remember(event)
     this.observer?.(agent.id, event.eventType)
     const f = agent.eventFaults
@@ -477,25 +492,49 @@ export class Simulator {
     }
   }
 
+  /**
+   * Keep `event` in its agent's history: the last historySize events, at most HISTORY_LIMITS.agentBytes
+   * of injected content per agent and HISTORY_LIMITS.totalBytes over all agents (the agents
+   * remembered longest lose theirs first), and at most HISTORY_LIMITS.agents agents.
+   */
   private remember (event: GatewayEvent): void {
     const size = this.opts.historySize ?? 100
     if (size <= 0) return
-    let list = this.history.get(event.workNo)
-    if (list === undefined) {
-      // Bound the number of agents remembered too, oldest first.
-      if (this.history.size >= 10000) this.history.delete(this.history.keys().next().value!)
-      list = []
-      this.history.set(event.workNo, list)
+    let h = this.history.get(event.workNo)
+    if (h === undefined) {
+      if (this.history.size >= HISTORY_LIMITS.agents) this.forgetHistory(this.history.keys().next().value!)
+      h = { events: new Ring<GatewayEvent>(size), bytes: 0 }
+      this.history.set(event.workNo, h)
     }
-    list.push(event)
-    // Trimmed in batches (amortised O(1) per event); historyOf shows the last `size`.
-    if (list.length >= 2 * size) list.splice(0, list.length - size)
+    const bytes = eventBytes(event)
+    h.bytes += bytes
+    this.historyBytes += bytes
+    const evicted = h.events.push(event)
+    if (evicted !== undefined) this.dropFromHistory(h, evicted)
+    while (h.bytes > HISTORY_LIMITS.agentBytes && h.events.length > 1) this.dropFromHistory(h, h.events.shift()!)
+    while (this.historyBytes > HISTORY_LIMITS.totalBytes && this.history.size > 1) {
+      const oldest = this.history.keys().next().value!
+      this.forgetHistory(oldest === event.workNo ? [...this.history.keys()][1]! : oldest)
+    }
+  }
+
+  private dropFromHistory (h: { bytes: number }, event: GatewayEvent): void {
+    const bytes = eventBytes(event)
+    h.bytes -= bytes
+    this.historyBytes -= bytes
+  }
+
+  private forgetHistory (agentId: string): void {
+    const h = this.history.get(agentId)
+    if (h === undefined) return
+    this.historyBytes -= h.bytes
+    this.history.delete(agentId)
   }
 
   /** The last events of an agent (at most historySize), oldest first. */
   historyOf (agentId: string): GatewayEvent[] {
     const size = this.opts.historySize ?? 100
-    const list = this.history.get(agentId) ?? []
+    const list = this.history.get(agentId)?.events.toArray() ?? []
     return list.length > size ? list.slice(list.length - size) : list
   }
 

@@ -1,0 +1,23 @@
+/**
+ * How much memory an event's content holds, for the bounds on queues and histories (issue #16,
+ * finding 4). Events the simulator makes are small and fixed in shape: they count as 0. Only
+ * content from outside — an injected event, up to --body-limit — is measured, once, when made.
+ */
+import type { GatewayEvent } from './events.js'
+
+const measured = new WeakMap<GatewayEvent, number>()
+
+/** Bytes of `content` as JSON (undefined content: 0). */
+export function contentBytes (content: unknown): number {
+  if (content === null || content === undefined) return 0
+  try { return JSON.stringify(content)?.length ?? 0 } catch { return 0 }
+}
+
+/** Remember what `event` holds (call it when an event with outside content is made). */
+export function measure (event: GatewayEvent, bytes: number): GatewayEvent {
+  if (bytes > 0) measured.set(event, bytes)
+  return event
+}
+
+/** About how many bytes `event` holds beyond a small fixed event. */
+export function eventBytes (event: GatewayEvent): number { return measured.get(event) ?? 0 }
