@@ -3,6 +3,7 @@
  * simulated agents that answer internal calls, and external numbers for call-out. Loaded from a
  * world file (see src/world/); this module only holds the shapes and the look-ups.
  */
+import { RE2JS } from 're2js'
 
 export type PeerBehaviour = 'answer' | 'noAnswer' | 'reject' | 'busy' | 'notSignedIn' | 'invalid'
 
@@ -76,23 +77,35 @@ export const emptyWorld = (): World => ({
   externalNumbers: []
 })
 
+/** A compiled `externalNumbers[].pattern`: matches whole numbers only. */
+export interface NumberPattern { matches(input: string): boolean }
+
+/**
+ * Compile an external-number pattern with RE2 syntax and linear-time matching (re2js, a port of
+ * RE2): a pattern from a world file can never block the server (issue #16, finding 5), whatever
+ * it is. Throws on a pattern RE2 refuses (back-references, look-arounds, repeat counts over 1000).
+ */
+export function compileNumberPattern (pattern: string): NumberPattern {
+  return RE2JS.compile(pattern)
+}
+
 export class WorldIndex {
   readonly roster = new Map<string, RosterAgent>()
   readonly simulated = new Map<string, SimulatedAgent>()
   private readonly exact = new Map<string, ExternalNumber>()
-  private readonly patterns: Array<{ re: RegExp, spec: ExternalNumber }> = []
+  private readonly patterns: Array<{ re: NumberPattern | undefined, source: string, spec: ExternalNumber }> = []
 
   constructor (readonly world: World) {
     for (const a of world.roster) this.roster.set(a.id, a)
     for (const a of world.simulatedAgents) this.simulated.set(a.id, a)
     for (const n of world.externalNumbers) {
       if (n.number !== undefined) this.exact.set(n.number, n)
-      else if (n.pattern !== undefined) this.patterns.push({ re: new RegExp(`^(?:${n.pattern})$`), spec: n })
+      else if (n.pattern !== undefined) this.patterns.push({ re: undefined, source: n.pattern, spec: n })
     }
   }
 
   external (number: string): ExternalNumber | undefined {
-    return this.exact.get(number) ?? this.patterns.find(p => p.re.test(number))?.spec
+    return this.exact.get(number) ?? this.patterns.find(p => (p.re ??= compileNumberPattern(p.source)).matches(number))?.spec
   }
 
   groups (): WorkGroup[] {

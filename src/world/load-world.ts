@@ -10,7 +10,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml'
 import type { FaultRule } from '../domain/faults.js'
 import { shipped } from '../paths.js'
 import type { Scenario, TimelineAction, TimelineStep } from '../domain/scenario.js'
-import { emptyWorld, type World } from '../domain/world.js'
+import { compileNumberPattern, emptyWorld, type World } from '../domain/world.js'
 import * as precompiled from './validators.generated.js'
 import { FaultRuleSchema, PRECOMPILED_SCHEMAS, SCENARIO_AJV_OPTIONS, ScenarioShellSchema, TimelineStepSchema, WorldFileSchema, type FaultRuleInput, type ScenarioFile, type TimelineStepInput, type WorldFile } from './world-schema.js'
 
@@ -222,13 +222,17 @@ function applyWorld (world: World, data: WorldFile, file: string): void {
   }
 }
 
-/** Rules the schema cannot say: exactly one of number/pattern, and a pattern that compiles. */
+/** Longest external-number pattern: numbers are at most 24 characters. */
+const MAX_PATTERN = 500
+
+/** Rules the schema cannot say: exactly one of number/pattern, and a pattern that compiles (RE2). */
 function externalNumberProblems (numbers: Array<{ number?: string | undefined, pattern?: string | undefined }>, where: (i: number, field?: string) => string): string[] {
   const problems: string[] = []
   numbers.forEach((n, i) => {
     if ((n.number === undefined) === (n.pattern === undefined)) problems.push(`${where(i)}: give exactly one of number or pattern`)
     if (n.pattern !== undefined) {
-      try { RegExp(n.pattern) } catch (err) { problems.push(`${where(i, 'pattern')}: ${(err as Error).message}`) }
+      if (n.pattern.length > MAX_PATTERN) problems.push(`${where(i, 'pattern')}: longer than ${MAX_PATTERN} characters`)
+      else try { compileNumberPattern(n.pattern) } catch (err) { problems.push(`${where(i, 'pattern')}: ${(err as Error).message} (patterns use RE2 syntax: docs/scenarios.md)`) }
     }
   })
   return problems
