@@ -31,12 +31,27 @@ interface ManualTimer { at: number, seq: number, fn: () => void, cancelled: bool
  * (ties in creation order), moving `now()` to each timer's due time before running it, so a
  * timer that schedules another inside the window sees it fire in the same advance.
  */
+/** Most timers one `advance` runs (issue #16, finding 6): a timer chain that never ends stops there. */
+export const MAX_TIMERS_PER_ADVANCE = 1_000_000
+
+/** An advance stopped by MAX_TIMERS_PER_ADVANCE: the clock stands at the last timer it ran. */
+export class ClockRunawayError extends Error {
+  constructor (readonly timers: number, readonly at: number) {
+    super(`the clock stopped after running ${timers} timers in one advance, at ${new Date(at).toISOString()}: something schedules timers without end (a timeline step that triggers itself?)`)
+    this.name = 'ClockRunawayError'
+  }
+}
+
 export class ManualClock implements Clock {
   private current: number
   private seq = 0
   private readonly heap: ManualTimer[] = []
+  private readonly maxTimers: number
 
-  constructor (start = Date.UTC(2026, 0, 1)) { this.current = start }
+  constructor (start = Date.UTC(2026, 0, 1), opts: { maxTimersPerAdvance?: number } = {}) {
+    this.current = start
+    this.maxTimers = opts.maxTimersPerAdvance ?? MAX_TIMERS_PER_ADVANCE
+  }
 
   now (): number { return this.current }
 
@@ -49,13 +64,17 @@ export class ManualClock implements Clock {
   /** Number of timers still waiting (cancelled ones excluded). */
   pending (): number { return this.heap.filter(t => !t.cancelled).length }
 
+  /** Throws ClockRunawayError after maxTimersPerAdvance timers (the clock then stands there). */
   advance (ms: number): void {
     const target = this.current + Math.max(0, ms)
+    let ran = 0
     for (;;) {
       const top = this.heap[0]
       if (top === undefined || top.at > target) break
       this.pop()
       if (top.cancelled) continue
+      if (ran === this.maxTimers) { this.push(top); throw new ClockRunawayError(ran, this.current) }
+      ran++
       this.current = Math.max(this.current, top.at)
       top.fn()
     }

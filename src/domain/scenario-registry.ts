@@ -3,7 +3,7 @@
  * arms its fault rules (source 'scenario') and starts its timeline; agents stay signed in where
  * the new world still has them. Rules armed through the admin API (source 'api') are kept.
  */
-import { TimelineRunner, type GatewaySettings, type Scenario } from './scenario.js'
+import { MAX_STEP_FIRES_PER_SECOND, TimelineRunner, type GatewaySettings, type Scenario } from './scenario.js'
 import type { Simulator } from './simulator.js'
 import type { World } from './world.js'
 
@@ -63,7 +63,10 @@ export class ScenarioRegistry {
     for (const rule of s.faults) this.sim.faults.arm(rule, 'scenario')
     const runner = new TimelineRunner({
       setTimer: (ms, fn) => this.sim.clock.setTimer(ms, fn),
-      perform: (action, agent, source) => this.sim.perform(action, agent, source)
+      perform: (action, agent, source) => this.sim.perform(action, agent, source),
+      now: () => this.sim.clock.now(),
+      throttled: (source, agent) => this.sim.opts.log.warn({ source, agent, limit: MAX_STEP_FIRES_PER_SECOND },
+        'timeline step fired too often in one second (does it trigger itself?): further triggers this second are ignored')
     }, s.timeline, s.name)
     this.runner = runner
     this.sim.observer = (agentId, eventType) => runner.onEvent(agentId, eventType)

@@ -9,7 +9,7 @@ import type { TSchema } from 'typebox'
 import { LineCounter, parseDocument, isNode } from 'yaml'
 import type { FaultRule } from '../domain/faults.js'
 import { shipped } from '../paths.js'
-import type { Scenario, TimelineAction, TimelineStep } from '../domain/scenario.js'
+import { timelineCycles, type Scenario, type TimelineAction, type TimelineStep } from '../domain/scenario.js'
 import { compileNumberPattern, emptyWorld, type World } from '../domain/world.js'
 import * as precompiled from './validators.generated.js'
 import { FaultRuleSchema, PRECOMPILED_SCHEMAS, SCENARIO_AJV_OPTIONS, ScenarioShellSchema, TimelineStepSchema, WorldFileSchema, type FaultRuleInput, type ScenarioFile, type TimelineStepInput, type WorldFile } from './world-schema.js'
@@ -115,7 +115,7 @@ export function applyRoster (world: World, rosterFile: string | undefined): void
 }
 
 /** One scenario file: world, faults and timeline, validated as a whole. */
-export function loadScenarioFile (file: string): Scenario {
+export function loadScenarioFile (file: string, extending: string[] = []): Scenario {
   const parsed = parseFile(file)
   const data = (parsed.data ?? {}) as ScenarioFile
   check(file, parsed, ScenarioShellSchema, data)
@@ -131,8 +131,10 @@ export function loadScenarioFile (file: string): Scenario {
     const baseFile = data.extends === 'default' ? defaultWorldPath : resolve(dirname(file), data.extends)
     const where = `${file}:${parsed.lineOf(['extends']) ?? 1}: extends`
     if (resolve(baseFile) === resolve(file)) throw new WorldFileError([`${where}: a scenario cannot extend itself`])
+    const chain = [...extending, resolve(file)]
+    if (chain.includes(resolve(baseFile))) throw new WorldFileError([`${where}: '${data.extends}' extends this file again (${[...chain, resolve(baseFile)].map(f => basename(f)).join(' → ')})`])
     try {
-      base = loadScenarioFile(baseFile).world
+      base = loadScenarioFile(baseFile, chain).world
     } catch (err) {
       const problems = err instanceof WorldFileError ? err.problems : [(err as Error).message]
       throw new WorldFileError([`${where}: cannot load '${data.extends}': ${problems.join('; ')}`])
@@ -146,13 +148,16 @@ export function scenarioFromData (data: ScenarioFile, source: string, base?: Wor
   const world = base === undefined ? emptyWorld() : structuredClone(base)
   if (base === undefined && data.extends === 'default') Object.assign(world, structuredClone(loadScenarioFile(defaultWorldPath).world))
   applyWorld(world, data, source)
+  const timeline = (data.timeline ?? []).map(toStep)
+  const cycles = timelineCycles(timeline)
+  if (cycles.length > 0) throw new WorldFileError(cycles.map(c => `${source}: ${c}`))
   return {
     name: data.name ?? 'unnamed',
     description: data.description ?? '',
     source,
     world,
     faults: (data.faults ?? []).map(toRule),
-    timeline: (data.timeline ?? []).map(toStep),
+    timeline,
     seed: data.seed,
     gateway: data.gateway
   }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import Type, { type TSchema } from 'typebox'
-import { ManualClock, type Clock } from '../../domain/clock.js'
+import { ClockRunawayError, ManualClock, type Clock } from '../../domain/clock.js'
 import { GatewayError } from '../../domain/errors.js'
 import type { JournalQuery } from '../../domain/journal.js'
 import type { ForcedState } from '../../domain/scenario.js'
@@ -13,7 +13,7 @@ import type { ScenarioRegistry } from '../../domain/scenario-registry.js'
 import { AdminError } from '../../plugins/envelope.js'
 import { LoginBody } from '../../schemas/gateway.js'
 import { AgentStateName, FaultRuleSchema, ScenarioFileSchema, type FaultRuleInput, type ScenarioFile } from '../../world/world-schema.js'
-import { scenarioFromData, toRule } from '../../world/load-world.js'
+import { scenarioFromData, toRule, WorldFileError } from '../../world/load-world.js'
 import { agentView, callView } from './views.js'
 
 declare module 'fastify' {
@@ -275,7 +275,12 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       body: Type.Object({ ms: Type.Integer({ minimum: 0, maximum: 31536000000 }) }, { additionalProperties: false }),
       handler: (req) => {
         if (!(clock instanceof ManualClock)) throw new AdminError(409, 'the clock is real; start with --clock virtual to move it by hand')
-        clock.advance((req.body as { ms: number }).ms)
+        try {
+          clock.advance((req.body as { ms: number }).ms)
+        } catch (err) {
+          if (err instanceof ClockRunawayError) throw new AdminError(409, err.message)
+          throw err
+        }
         return clockView(clock)
       }
     },
@@ -291,7 +296,16 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       handler: (req, reply) => {
         const data = req.body as ScenarioFile
         if (data.name === undefined || data.name === '') throw new AdminError(400, 'a scenario loaded through the API needs a name')
-        scenarios.add(scenarioFromData(data, 'api'))
+        // A file path would let API callers read the mock's files: only the shipped default.
+        if (data.extends !== undefined && data.extends !== 'default') throw new AdminError(400, `extends: through the API only 'default' can be extended, not '${data.extends}'`)
+        let scenario
+        try {
+          scenario = scenarioFromData(data, 'api')
+        } catch (err) {
+          if (err instanceof WorldFileError) throw new AdminError(400, err.problems.join('; '))
+          throw err
+        }
+        scenarios.add(scenario)
         if ((req.query as { activate?: boolean }).activate === true) scenarios.activate(data.name)
         reply.code(201)
         return { scenarios: scenarios.list() }
