@@ -10,10 +10,19 @@ import type { IdSource } from './ids.js'
 export interface Session {
   agentId: string
   guid: string
+  /** The GUID in use before the last rotation (still working for the grace period). */
   previousGuid: string | undefined
-  previousValidUntil: number
+  /** Every rotated-out GUID still in its grace period, oldest first, with when it stops working. */
+  retired: Array<{ guid: string, until: number }>
   open: boolean
 }
+
+/**
+ * Rotated-out GUIDs kept working per session (issue #16, finding 9): each for the whole grace
+ * period, however many rotations follow — a client polling faster than this many times per grace
+ * period loses its oldest ones early.
+ */
+export const MAX_RETIRED_GUIDS = 64
 
 export type AuthMode = 'compat' | 'strict' | 'off'
 
@@ -34,29 +43,34 @@ export class SessionStore {
   constructor (private readonly clock: Clock, private readonly ids: IdSource, private readonly graceMs: number) {}
 
   open (agentId: string): Session {
-    const session: Session = { agentId, guid: this.ids.guid(), previousGuid: undefined, previousValidUntil: 0, open: true }
+    const session: Session = { agentId, guid: this.ids.guid(), previousGuid: undefined, retired: [], open: true }
     this.byGuid.set(session.guid, session)
     return session
   }
 
   close (session: Session): void {
     session.open = false
-    this.byGuid.delete(session.guid)
-    if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
+    this.expire(session)
   }
 
   /** The session's GUIDs stop working, but the agent stays signed in (a GUID expiry fault). */
   expire (session: Session): void {
     this.byGuid.delete(session.guid)
-    if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
+    for (const r of session.retired) this.byGuid.delete(r.guid)
+    session.retired = []
     session.previousGuid = undefined
   }
 
-  /** Issue a new GUID for `session` (dynamic mode); the old one stays valid for the grace period. */
+  /**
+   * Issue a new GUID for `session` (dynamic mode); every previous one stays valid for the grace
+   * period from its own rotation (at most MAX_RETIRED_GUIDS of them).
+   */
   rotate (session: Session): string {
-    if (session.previousGuid !== undefined) this.byGuid.delete(session.previousGuid)
+    const now = this.clock.now()
+    const retired = session.retired
+    while (retired.length > 0 && (retired[0]!.until < now || retired.length >= MAX_RETIRED_GUIDS)) this.byGuid.delete(retired.shift()!.guid)
+    retired.push({ guid: session.guid, until: now + this.graceMs })
     session.previousGuid = session.guid
-    session.previousValidUntil = this.clock.now() + this.graceMs
     session.guid = this.ids.guid()
     this.byGuid.set(session.guid, session)
     return session.guid
@@ -65,7 +79,7 @@ export class SessionStore {
   lookup (guid: string): Session | undefined {
     const s = this.byGuid.get(guid)
     if (s === undefined || !s.open) return undefined
-    if (guid !== s.guid && this.clock.now() > s.previousValidUntil) {
+    if (guid !== s.guid && !(this.clock.now() <= (s.retired.find(r => r.guid === guid)?.until ?? -Infinity))) {
       this.byGuid.delete(guid)
       return undefined
     }
@@ -90,6 +104,16 @@ export class SessionStore {
     const other = [headerSession, ...cookieSessions].find(s => s !== undefined && s.agentId !== agentId)
     if (other === undefined) return { ok: false, reason: 'unknown' }
     return { ok: false, reason: 'other-agent', owner: other.agentId, acceptedBy: creds.header === undefined ? 'compat' : 'off' }
+  }
+
+  /** The agents whose live sessions `creds` names (header and cookies), each once. */
+  owners (creds: Credentials): string[] {
+    const out = new Set<string>()
+    for (const g of [creds.header, ...creds.cookies]) {
+      const s = g === undefined ? undefined : this.lookup(g)
+      if (s !== undefined) out.add(s.agentId)
+    }
+    return [...out]
   }
 
   clear (): void { this.byGuid.clear() }

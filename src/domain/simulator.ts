@@ -12,6 +12,7 @@ import type { Agent } from './agent.js'
 import { CallEngine } from './call-engine.js'
 import { AgentDirectory } from './directory.js'
 import { defaultCallFlow, type CallFlow } from './call-flows.js'
+import { callHasParty } from './call-party.js'
 import type { Clock } from './clock.js'
 import { fail } from './errors.js'
 import { EventQueue, type Waiter } from './event-queue.js'
@@ -337,13 +338,31 @@ export class Simulator {
     return { event, newGuid }
   }
 
-  /** `GET agentevent/allagentevent`: every waiting event of every agent, drained. */
-  allAgentEvent (): GatewayEvent[] {
+  /**
+   * `GET agentevent/allagentevent`: every waiting event of every agent, drained. Under
+   * `--auth strict` an agent sees only its own events: only the queues of the agents whose live
+   * GUIDs `creds` carries are drained (docs/auth.md).
+   */
+  allAgentEvent (creds?: Credentials): GatewayEvent[] {
     const out: GatewayEvent[] = []
-    for (const agent of this.agents.values()) {
+    const agents = this.opts.authMode === 'strict' && creds !== undefined
+      ? this.sessions.owners(creds).map(id => this.agents.get(id)).filter((a): a is Agent => a !== undefined)
+      : this.agents.values()
+    for (const agent of agents) {
       for (let e = agent.queue.take(); e !== undefined; e = agent.queue.take()) out.push(e)
     }
     return out
+  }
+
+  /**
+   * `GET calldata/{agentid}/callinfobycallid/{callid}`. Under `--auth strict` an agent reads only
+   * calls it takes part in; another agent's call answers as an unknown one (its id tells nothing).
+   */
+  callInfoByCallId (agentId: string, callid: string): Record<string, unknown> {
+    this.signedIn(agentId)
+    const call = this.calls.get(callid)
+    if (this.opts.authMode === 'strict' && call !== undefined && !callHasParty(call, agentId)) fail('CALLDATA_NO_CALL', `no call ${callid}`)
+    return this.calls.callInfoByCallId(agentId, callid)
   }
 
   // ---- credentials --------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import t from 'tap'
 import { ManualClock } from '../../src/domain/clock.js'
 import { createIdSource } from '../../src/domain/ids.js'
-import { SessionStore, type AuthMode, type Credentials } from '../../src/domain/sessions.js'
+import { MAX_RETIRED_GUIDS, SessionStore, type AuthMode, type Credentials } from '../../src/domain/sessions.js'
 
 const GRACE = 30000
 
@@ -142,15 +142,36 @@ t.test('after rotation the previous GUID keeps working for the grace period, the
   t.equal(store.lookup(fresh), s)
 })
 
-t.test('a second rotation ends the first GUID at once', async (t) => {
-  const { store } = setup()
+t.test('every rotated-out GUID keeps its own grace period, however many rotations follow (issue #16, finding 9)', async (t) => {
+  const { clock, store } = setup()
   const s = store.open('1001')
   const first = s.guid
   const second = store.rotate(s)
+  clock.advance(1000)
   const third = store.rotate(s)
-  t.equal(store.lookup(first), undefined)
-  t.equal(store.lookup(second), s, 'the previous one is in its grace period')
+  t.equal(store.lookup(first), s, 'the first GUID, two rotations ago, is still in its grace period')
+  t.equal(store.lookup(second), s)
   t.equal(store.lookup(third), s)
+  clock.advance(GRACE - 1000)
+  t.equal(store.lookup(first), s, 'up to the end of its own grace period')
+  clock.advance(1)
+  t.equal(store.lookup(first), undefined, 'then it stops')
+  t.equal(store.lookup(second), s, 'the second, rotated out later, still works')
+  clock.advance(1000)
+  t.equal(store.lookup(second), undefined)
+  t.equal(store.lookup(third), s, 'the current one never expires')
+})
+
+t.test('at most MAX_RETIRED_GUIDS rotated-out GUIDs are kept per session', async (t) => {
+  const { store } = setup()
+  const s = store.open('1001')
+  const guids = [s.guid]
+  for (let i = 0; i < MAX_RETIRED_GUIDS + 10; i++) guids.push(store.rotate(s))
+  t.equal(s.retired.length, MAX_RETIRED_GUIDS)
+  t.equal(store.lookup(guids[0]!), undefined, 'the oldest went first')
+  t.equal(store.lookup(guids[guids.length - 2]!), s)
+  t.equal(store.lookup(guids[guids.length - 1 - MAX_RETIRED_GUIDS]!), s, 'the oldest still kept')
+  t.equal(store.lookup(guids[guids.length - 2 - MAX_RETIRED_GUIDS]!), undefined)
 })
 
 t.test('closing a session makes its GUIDs unusable for good', async (t) => {

@@ -7,6 +7,7 @@ import Type from 'typebox'
 import type { GatewayEvent } from '../../domain/events.js'
 import type { PollResult } from '../../domain/simulator.js'
 import { setGuid } from '../../plugins/envelope.js'
+import { credentialsOf } from '../../plugins/gateway-http.js'
 import { AgentIdParams } from '../../schemas/gateway.js'
 
 export interface EventRenderOptions { eventGenTime: boolean, emptyPoll: 'absent' | 'null' }
@@ -32,8 +33,8 @@ export function pollAnswerJson (e: GatewayEvent, withGenTime: boolean): string {
 const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, opts) => {
   const sim = app.simulator
 
-  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, () =>
-    ({ message: '', retcode: '0', event: sim.allAgentEvent().map(e => renderEvent(e, opts.eventGenTime)) }))
+  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, (req) =>
+    ({ message: '', retcode: '0', event: sim.allAgentEvent(credentialsOf(req)).map(e => renderEvent(e, opts.eventGenTime)) }))
 
   app.get('/agentevent/:agentid', {
     schema: { params: AgentIdParams, querystring: Type.Object({ calldata: Type.Optional(Type.String()) }) },

@@ -15,7 +15,7 @@ const calldata: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/calldata/:agentid/callinfobycallid/:callid', {
     schema: { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), callid: Type.String({ maxLength: 64 }) }) },
     config: { op: 'queryCallInfoByCallId', auth: 'agent' }
-  }, (req) => ok(calls.callInfoByCallId(req.params.agentid, req.params.callid)))
+  }, (req) => ok(app.simulator.callInfoByCallId(req.params.agentid, req.params.callid)))
 }
 
 export default calldata
