@@ -63,6 +63,19 @@ function initialScenarios (config: Config, opts: BuildOptions): { scenarios: Sce
   return { scenarios, fallback }
 }
 
+/**
+ * Node's limits on a request still arriving (issue #16, finding 10): its headers and its body must
+ * all be in within --request-timeout-ms, checked often enough that a request that never ends
+ * (a chunked body without its last chunk) is closed soon after. They end when the request has
+ * arrived: a held poll is never cut.
+ */
+export function arrivalLimits (config: Pick<Config, 'requestTimeoutMs'>): { headersTimeout: number, connectionsCheckingInterval: number } {
+  return {
+    headersTimeout: Math.min(config.requestTimeoutMs, 60000),
+    connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(config.requestTimeoutMs / 4)))
+  }
+}
+
 export async function buildApp (partial: Partial<Config> = {}, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...defaultConfig(), ...partial }
   const { scenarios, fallback } = initialScenarios(config, opts)
@@ -90,7 +103,8 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     // malformed HTTP); an HTTP/1.1 request without Host is served like an HTTP/1.0 one.
     frameworkErrors,
     clientErrorHandler,
-    http: { requireHostHeader: false },
+    http: { requireHostHeader: false, ...arrivalLimits(config) },
+    requestTimeout: config.requestTimeoutMs,
     ...opts.server
   } as unknown as FastifyServerOptions)
 

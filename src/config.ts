@@ -24,6 +24,7 @@ export const optionTable = {
   pollWaitMs: { flag: 'poll-wait-ms', env: 'POLL_WAIT_MS', kind: { type: 'int', min: 0, max: 600000 }, default: 10000, help: 'how long an event poll is held when no event waits' },
   inactivityTimeoutMs: { flag: 'inactivity-timeout-ms', env: 'INACTIVITY_TIMEOUT_MS', kind: { type: 'int', min: 0, max: 86400000 }, default: 120000, help: 'sign out an agent that neither polls nor handshakes for this long (0 = never)' },
   queueCap: { flag: 'queue-cap', env: 'QUEUE_CAP', kind: { type: 'int', min: 1, max: 1000000 }, default: 1000, help: 'events kept per agent; on overflow the oldest is dropped' },
+  requestTimeoutMs: { flag: 'request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: { type: 'int', min: 100, max: 3600000 }, default: 30000, help: 'a request whose headers and body have not all arrived by then is answered 408 and closed (held polls are never cut)' },
   bodyLimit: { flag: 'body-limit', env: 'BODY_LIMIT', kind: { type: 'int', min: 1024, max: 104857600 }, default: 1048576, help: 'largest request body in bytes' },
   eventGenTime: { flag: 'event-gen-time', env: 'EVENT_GEN_TIME', kind: { type: 'bool' }, default: false, help: 'add eventGenTime to events, as newer gateways do' },
   emptyPoll: { flag: 'empty-poll', env: 'EMPTY_POLL', kind: { type: 'enum', values: ['absent', 'null'] }, default: 'absent', help: 'no-event poll body: no event key, or "event":null' },

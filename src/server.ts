@@ -4,7 +4,7 @@
  */
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
-import { buildApp, type BuildOptions } from './app.js'
+import { arrivalLimits, buildApp, type BuildOptions } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import { tlsMaterial } from './tls.js'
 import { watchScenarios } from './world/watch.js'
@@ -14,7 +14,7 @@ export interface RunningServer { app: FastifyInstance, url: string, close: () =>
 export async function startServer (partial: Partial<Config> = {}, opts: BuildOptions = {}): Promise<RunningServer> {
   const config: Config = { ...defaultConfig(), ...partial }
   const https = config.tls || config.tlsCert !== '' ? await tlsMaterial(config.tlsCert, config.tlsKey, config.host) : undefined
-  const app = await buildApp(config, { ...opts, server: { ...opts.server, ...(https === undefined ? {} : { https: { key: https.key, cert: https.cert } }) } })
+  const app = await buildApp(config, { ...opts, server: { ...opts.server, ...(https === undefined ? {} : { https: { key: https.key, cert: https.cert, ...arrivalLimits(config) } }) } })
   if (config.watch) {
     const stop = watchScenarios(config.scenario, app.scenarios, config.agents, app.log)
     app.addHook('onClose', async () => stop())
