@@ -19,7 +19,7 @@ import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
 import journal from './plugins/journal.js'
 import { lazyValidatorFactory } from './plugins/lazy-validators.js'
 import openapi from './plugins/openapi.js'
-import { clientErrorHandler, frameworkErrors } from './plugins/transport-errors.js'
+import { clientErrorHandler, expectationFailed, frameworkErrors } from './plugins/transport-errors.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
 import inventory from './routes/agentgateway/inventory.js'
@@ -108,6 +108,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     ...opts.server
   } as unknown as FastifyServerOptions)
 
+  app.server.on('checkExpectation', expectationFailed)
   const log = app.log
   const simulator = new Simulator({
     clock: opts.clock ?? (config.clock === 'virtual' ? new ManualClock(Date.now()) : new RealClock()),

@@ -31,7 +31,15 @@ export default fp(async function faults (app: FastifyInstance) {
   const sim = app.simulator
   app.decorateRequest('faultRule', undefined)
 
-  const sleep = (ms: number): Promise<void> => new Promise(resolve => { sim.clock.setTimer(ms, resolve) })
+  // Requests held by a delayMs fault, so that closing the server lets them run on and be answered
+  // (as held polls are) instead of losing their sockets.
+  const delayed = new Set<() => void>()
+  const sleep = (ms: number): Promise<void> => new Promise(resolve => {
+    const wake = (): void => { timer.cancel(); delayed.delete(wake); resolve() }
+    const timer = sim.clock.setTimer(ms, wake)
+    delayed.add(wake)
+  })
+  app.addHook('preClose', async () => { for (const wake of [...delayed]) wake() })
 
   async function perform (rule: ArmedRule, req: FastifyRequest, reply: FastifyReply, agent: string | undefined): Promise<boolean> {
     const a = rule.action

@@ -6,7 +6,7 @@
  * conflicting Content-Length, headers too large).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { JSON_TYPE, failure } from './envelope.js'
 
@@ -24,4 +24,11 @@ export function clientErrorHandler (err: Error & { code?: string }, socket: Sock
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
   const body = JSON.stringify(failure('INVALID_PARAMETER', status === 431 ? 'request headers are too large' : `malformed HTTP request (${err.code ?? 'parse error'})`))
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+}
+
+/** An `Expect` other than 100-continue: Node answers 417 with an empty body; this one carries the envelope. */
+export function expectationFailed (req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify(failure('INVALID_PARAMETER', `unsupported Expect: ${String(req.headers.expect ?? '').slice(0, 100)}`))
+  res.writeHead(417, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body), Connection: 'close' })
+  res.end(body)
 }
