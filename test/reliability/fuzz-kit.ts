@@ -28,7 +28,7 @@ export interface Route {
 
 interface OpenApi { paths: Record<string, Record<string, { parameters?: Array<{ in: string, name: string }>, requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } }>> }
 
-async function routesOf (app: FastifyInstance): Promise<Route[]> {
+export async function routesOf (app: FastifyInstance): Promise<Route[]> {
   const doc = (await app.inject({ method: 'GET', url: '/__mock/openapi.json' })).json() as OpenApi
   const out: Route[] = []
   for (const [path, ops] of Object.entries(doc.paths)) {

@@ -14,8 +14,9 @@
  */
 import t from 'tap'
 import { startServer } from '../../src/server.js'
-import { build, GW, rawHttp } from '../helper.js'
-import { BODY_LIMIT, INVENTORY, sweep } from './fuzz-kit.js'
+import { build, GW, parseRaw, rawHttp } from '../helper.js'
+import { JOURNAL_LIMITS } from '../../src/domain/journal.js'
+import { BODY_LIMIT, INVENTORY, routesOf, sweep, type Route } from './fuzz-kit.js'
 
 // The sweep takes ~20 s of CPU; on a loaded machine its wall time can pass tap's default.
 t.setTimeout(240000)
@@ -107,4 +108,92 @@ t.test('raw requests: duplicated and malformed headers, broken request lines, al
   }
   const ready = await fetch(`${s.url}/__mock/ready`)
   t.equal(ready.status, 200, 'still serving')
+})
+
+// ---- security (issue #16) --------------------------------------------------------------------------
+
+const OPEN_PAGES = /^\/__mock\/(health|ready|docs|openapi\.json|)(\/|$)/
+const PARAM: Record<string, string> = { agentid: '1001', id: '1001', callid: '1', name: 'default', ruleId: 'r1', file: 'index.html' }
+const concrete = (r: Route): string => r.path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAM[p] ?? '1')
+const isWrite = (r: Route): boolean => r.method === 'POST' || r.method === 'PUT' || r.method === 'DELETE'
+const controlRoutes = (routes: Route[]): Route[] => routes.filter(r => !r.gateway && !r.html && !OPEN_PAGES.test(r.path))
+
+/** Control-API state a refused request must not change. */
+async function controlState (base: string, headers: Record<string, string>): Promise<string> {
+  const parts = await Promise.all(['/__mock/agents', '/__mock/faults', '/__mock/scenarios', '/__mock/calls?all=true'].map(async p => await (await fetch(base + p, { headers })).text()))
+  return parts.join('\n')
+}
+
+t.test('security: encoded and absolute-form paths against every protected route never pass the token', async (t) => {
+  const s = await startServer({ port: 0, logLevel: 'silent', pollWaitMs: 0, adminToken: 'tok' })
+  t.teardown(() => s.close())
+  const port = Number(new URL(s.url).port)
+  const auth = { authorization: 'Bearer tok' }
+  await fetch(`${s.url}${GW}/onlineagent/1001`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"password":"","phonenum":"1"}' })
+  const before = await controlState(s.url, auth)
+  const routes = controlRoutes(await routesOf(s.app))
+  t.ok(routes.length >= 25, `${routes.length} protected routes`)
+  const spellings = (path: string): string[] => [
+    path.replace('/__mock', '/%5F%5Fmock'), path.replace('/__mock', '/_%5fmock'), path.replace('/__mock', '/__%6Dock'),
+    path.replace(/^\/__mock\/(\w)/, (_m, c: string) => `/__mock/%${c.charCodeAt(0).toString(16)}`)
+  ]
+  for (const r of routes) {
+    const path = concrete(r)
+    const body = isWrite(r) ? '{}' : ''
+    const tail = `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`
+    for (const target of spellings(path)) {
+      const res = parseRaw(await rawHttp(port, `${r.method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${tail}`))
+      t.equal(res.status, 401, `${r.method} ${target}`)
+    }
+    for (const target of [`http://127.0.0.1${path}`, `http://x${path.replace('/__mock', '/%5F%5Fmock')}`]) {
+      const res = parseRaw(await rawHttp(port, `${r.method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer tok\r\n${tail}`))
+      t.equal(res.status, 400, `${r.method} ${target}`)
+      t.match(JSON.parse(res.body), { retcode: '000-002' })
+    }
+  }
+  t.equal(await controlState(s.url, auth), before, 'nothing changed')
+})
+
+t.test('security: content types and origins on every control write', async (t) => {
+  const { app } = await build(t)
+  await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001`, payload: { password: '', phonenum: '1' } })
+  const state = async (): Promise<string> => (await Promise.all(['/__mock/agents', '/__mock/faults', '/__mock/scenarios', '/__mock/calls?all=true'].map(async url => (await app.inject({ method: 'GET', url })).body))).join('\n')
+  const before = await state()
+  const writes = controlRoutes(await routesOf(app)).filter(isWrite)
+  t.ok(writes.length >= 15, `${writes.length} control writes`)
+  for (const r of writes) {
+    const url = concrete(r)
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await app.inject({ method: r.method as 'POST', url, headers: { 'content-type': type, host: 'localhost:8043' }, payload: '{"match":{},"action":{"retcode":"100-007"},"state":"busy","ms":1,"eventType":"X","name":"n"}' })
+      t.equal(res.statusCode, 415, `${r.method} ${url} as ${type}`)
+    }
+    for (const origin of ['http://evil.example', 'null', 'http://localhost:9']) {
+      const res = await app.inject({ method: r.method as 'POST', url, headers: { origin, host: 'localhost:8043' } })
+      t.equal(res.statusCode, 403, `${r.method} ${url} from ${origin}`)
+    }
+    const rebound = await app.inject({ method: r.method as 'POST', url, headers: { host: 'rebind.example:8043' } })
+    t.equal(rebound.statusCode, 403, `${r.method} ${url} under a foreign Host`)
+  }
+  t.equal(await state(), before, 'nothing changed')
+})
+
+t.test('security: key-count and size bombs on every route that journals stay bounded', async (t) => {
+  const { app } = await build(t, { bodyLimit: 1024 * 1024 })
+  const guid = String((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001`, payload: { password: '', phonenum: '1' } })).headers['set-guid']).replace('JSESSIONID=', '')
+  const keys = `{${Array.from({ length: 30000 }, (_, i) => `"k${i}":"v"`).join(',')}}`
+  const wide = `[${Array.from({ length: 40 }, () => `{${Array.from({ length: 500 }, (_, i) => `"w${i}":"${'x'.repeat(20)}"`).join(',')}}`).join(',')}]`
+  const long = JSON.stringify({ called: 'x'.repeat(500000), [`${'k'.repeat(50000)}`]: 1 })
+  const routes = (await routesOf(app)).filter(r => r.gateway && !INVENTORY.test(r.path))
+  t.ok(routes.length >= 20, `${routes.length} gateway routes`)
+  for (const r of routes) {
+    for (const payload of [keys, wide, long]) {
+      const query = r.method === 'GET' ? `?${Array.from({ length: 300 }, (_, i) => `q${i}=${'y'.repeat(10)}`).join('&')}` : ''
+      const res = await app.inject({ method: r.method as 'PUT', url: concrete(r) + query, headers: { guid, 'content-type': 'application/json' }, ...(r.method === 'GET' ? {} : { payload }) })
+      t.ok(res.statusCode < 500, `${r.method} ${r.path}: ${res.statusCode}`)
+      const entry = app.journal.all().at(-1)
+      const size = JSON.stringify(entry).length
+      t.ok(size < JOURNAL_LIMITS.entryBytes + 1024, `${r.method} ${r.path}: journalled in ${size} bytes`)
+    }
+  }
+  t.ok(app.journal.keptBytes < app.journal.size * (JOURNAL_LIMITS.entryBytes + 512), `${app.journal.size} entries keep ${app.journal.keptBytes} bytes`)
 })
