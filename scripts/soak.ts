@@ -7,7 +7,11 @@
  * every minute and at the end, and exits 1 if the resident set grew by more than --max-growth-mb
  * after warm-up (or if any answer was malformed or a 5xx). It stops by itself.
  *
- *   npm run soak -- --minutes 10 [--agents 12] [--max-growth-mb 64] [--warmup-s 60] [--poll-wait-ms 2000]
+ * Then a hostile phase (issue #16, --hostile-s, default a quarter of the run up to 120 s): key-bomb
+ * sign-ins and a non-polling agent under 900 KB injections; it fails if RSS grows by more than
+ * --max-growth-mb from the end of the phase's first third to its end.
+ *
+ *   npm run soak -- --minutes 10 [--agents 12] [--max-growth-mb 64] [--warmup-s 60] [--poll-wait-ms 2000] [--hostile-s 120]
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { Agent, request } from 'node:http'
@@ -174,6 +178,29 @@ async function operator (load: Load, until: number): Promise<void> {
   await load.send('DELETE', '/__mock/faults')
 }
 
+/**
+ * The hostile phase (issue #16): sign-ins with key-bomb bodies (60,000 keys each, no credential
+ * needed) and a signed-in agent that never polls under 900 KB event injections (kept alive by
+ * handshakes). Journal, queue and history bounds must keep the resident set flat.
+ */
+async function hostile (load: Load, until: number): Promise<number> {
+  const bomb: Record<string, string> = { password: '', phonenum: '7' }
+  for (let i = 0; i < 60000; i++) bomb[`k${i}`] = 'v'
+  const blob = 'x'.repeat(900 * 1024)
+  const login = await load.send('PUT', `${GW}/onlineagent/3999/forcelogin`, {}, { password: '', phonenum: '73999' })
+  let guid = String(login?.headers['set-guid'] ?? '').replace('JSESSIONID=', '')
+  let rounds = 0
+  while (Date.now() < until) {
+    await load.send('PUT', `${GW}/onlineagent/${3000 + (rounds % 50)}/forcelogin`, {}, bomb)
+    await load.send('POST', '/__mock/agents/3999/events', {}, { eventType: 'Soak_Big', content: { blob } })
+    const shake = await load.send('POST', `${GW}/onlineagent/3999/handshake`, { guid })
+    if (shake?.body?.retcode !== '0') guid = String((await load.send('PUT', `${GW}/onlineagent/3999/forcelogin`, {}, { password: '', phonenum: '73999' }))?.headers['set-guid'] ?? '').replace('JSESSIONID=', '')
+    if (rounds % 10 === 0) await load.send('GET', '/__mock/journal?limit=100')
+    rounds++
+  }
+  return rounds
+}
+
 async function parent (): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -181,7 +208,8 @@ async function parent (): Promise<void> {
       agents: { type: 'string', default: '12' },
       'max-growth-mb': { type: 'string', default: '64' },
       'warmup-s': { type: 'string' },
-      'poll-wait-ms': { type: 'string', default: '2000' }
+      'poll-wait-ms': { type: 'string', default: '2000' },
+      'hostile-s': { type: 'string' }
     }
   })
   const minutes = Number(values.minutes)
@@ -243,6 +271,23 @@ async function parent (): Promise<void> {
     }
   })()
   await Promise.all([...desks, op, sampler])
+
+  // The hostile phase: RSS after its first third against its end.
+  const hostileMs = (values['hostile-s'] === undefined ? Math.min(120, minutes * 60 / 4) : Number(values['hostile-s'])) * 1000
+  const hostileUntil = Date.now() + hostileMs
+  let hostileGrowth = 0
+  if (hostileMs > 0) {
+    console.log(`soak: hostile phase for ${hostileMs / 1000} s: key-bomb sign-ins, a non-polling agent under 900 KB injections`)
+    const rounds = hostile(load, hostileUntil)
+    await pause(hostileMs / 3)
+    const hWarm = await mem()
+    line('hostile', hWarm, load)
+    const n = await rounds
+    const hEnd = await mem()
+    line('hostile end', hEnd, load)
+    hostileGrowth = hEnd.rss - hWarm.rss
+    console.log(`soak: hostile phase: ${n} rounds (${n} key bombs of 60,000 keys, ${n} injections of 900 KB = ${(n * 0.9).toFixed(0)} MB); RSS growth after its first third ${mb(hostileGrowth)}`)
+  }
   load.stopping = true
   // Let held polls run out, then measure.
   await pause(Number(values['poll-wait-ms']) + 200)
@@ -261,6 +306,7 @@ async function parent (): Promise<void> {
   console.log(`soak: ${load.requests} requests in ${((Date.now() - started) / 1000).toFixed(0)} s (${(load.requests / ((Date.now() - started) / 1000)).toFixed(0)}/s); gateway retcodes: ${top}`)
   console.log(`soak: RSS start ${mb(start.rss)}, after warm-up ${mb(base.rss)}, end ${mb(end.rss)} (growth after warm-up ${mb(growth)}); heapUsed after warm-up ${mb(base.heapUsed)}, end ${mb(end.heapUsed)}`)
   let failed = false
+  if (hostileGrowth > maxGrowth) { console.error(`soak: FAIL — RSS grew by ${mb(hostileGrowth)} during the hostile phase (limit ${mb(maxGrowth)})`); failed = true }
   if (growth > maxGrowth) { console.error(`soak: FAIL — RSS grew by ${mb(growth)} after warm-up (limit ${mb(maxGrowth)})`); failed = true }
   if (load.problems.length > 0) { console.error(`soak: FAIL — ${load.problems.length} malformed answers or errors, e.g.:\n  ${load.problems.slice(0, 10).join('\n  ')}`); failed = true }
   if (load.requests === 0) { console.error('soak: FAIL — no request was answered'); failed = true }
