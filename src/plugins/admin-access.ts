@@ -39,20 +39,23 @@ const hasBody = (req: FastifyRequest): boolean =>
 export default fp(async function adminAccess (app: FastifyInstance, opts: AccessOptions) {
   const tokenOk = opts.token === '' ? undefined : tokenMatcher(opts.token)
   const hostOk = hostPolicy(opts.listenHost, opts.allowedHosts)
-  app.addHook('onRequest', async (req: FastifyRequest) => {
-    if (!isPlainPath(req.raw.url)) throw new AdminError(400, 'the request target must be a path (/...), not an absolute URL')
+  const check = (req: FastifyRequest): AdminError | undefined => {
+    if (!isPlainPath(req.raw.url)) return new AdminError(400, 'the request target must be a path (/...), not an absolute URL')
     // Everything meant for /__mock is checked — also unknown paths and wrong verbs, which would
     // otherwise tell a caller what exists — except the open probes and the pages.
-    if (!isControlRequest(req)) return
+    if (!isControlRequest(req)) return undefined
     const op = routeConfig(req).op ?? ''
-    if (OPEN.has(op)) return
+    if (OPEN.has(op)) return undefined
     const host = req.headers.host
-    if (!hostOk(host)) throw new AdminError(403, `the control API does not answer for Host '${host ?? ''}'; start the mock with --allowed-hosts to add a name`)
+    if (!hostOk(host)) return new AdminError(403, `the control API does not answer for Host '${host ?? ''}'; start the mock with --allowed-hosts to add a name`)
     const origin = req.headers.origin
-    if (!originAllowed(origin, host, opts.allowedOrigins)) throw new AdminError(403, `the control API does not answer pages from ${origin ?? ''}; start the mock with --allowed-origins to allow one`)
-    if (tokenOk !== undefined && !tokenOk(req.headers.authorization)) throw new AdminError(401, 'the control API needs Authorization: Bearer <admin token>')
+    if (!originAllowed(origin, host, opts.allowedOrigins)) return new AdminError(403, `the control API does not answer pages from ${origin ?? ''}; start the mock with --allowed-origins to allow one`)
+    if (tokenOk !== undefined && !tokenOk(req.headers.authorization)) return new AdminError(401, 'the control API needs Authorization: Bearer <admin token>')
     if (req.method !== 'GET' && req.method !== 'HEAD' && hasBody(req) && !bodyTypeAllowed(req.headers['content-type'], op === SCENARIO_UPLOAD)) {
-      throw new AdminError(415, `control API writes take Content-Type: application/json${op === SCENARIO_UPLOAD ? ' or application/yaml' : ''}, not '${req.headers['content-type'] ?? ''}'`)
+      return new AdminError(415, `control API writes take Content-Type: application/json${op === SCENARIO_UPLOAD ? ' or application/yaml' : ''}, not '${req.headers['content-type'] ?? ''}'`)
     }
-  })
+    return undefined
+  }
+  // Callback style, no promise: this runs on every request, the gateway's busiest paths included.
+  app.addHook('onRequest', (req, _reply, done) => { done(check(req)) })
 }, { name: 'admin-access' })
