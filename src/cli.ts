@@ -4,6 +4,12 @@ import { helpText, parseConfig } from './config.js'
 import { runServer } from './server.js'
 import { WorldFileError } from './world/load-world.js'
 
+// `cc-gateway-mock conformance ...`: the client conformance checks (src/conformance/).
+if (process.argv[2] === 'conformance') {
+  const { runConformance } = await import('./conformance/command.js')
+  process.exit(await runConformance(process.argv.slice(3)))
+}
+
 const parsed = parseConfig(process.argv.slice(2), process.env)
 if (!parsed.ok) {
   process.stderr.write(`cc-gateway-mock: ${parsed.errors.join('\n  ')}\n\n${helpText()}`)

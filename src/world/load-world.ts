@@ -242,3 +242,27 @@ function externalNumberProblems (numbers: Array<{ number?: string | undefined, p
   })
   return problems
 }
+
+/**
+ * Read a YAML or JSON file and validate it against `schema` (conformance checks use it too);
+ * problems as `file:line: field: message`. Lists named in `lists` are then checked item by item
+ * against the schema `pick` chooses for each item (a message when none fits): a union of many
+ * shapes compiles far slower than each shape alone. `pick` may name a field of the item to check.
+ */
+export function readValidatedFile (file: string, schema: TSchema, lists: Record<string, (item: unknown) => { schema: TSchema, field?: string } | string> = {}): unknown {
+  const parsed = parseFile(file)
+  check(file, parsed, schema, parsed.data)
+  for (const [key, pick] of Object.entries(lists)) {
+    const items = (parsed.data as Record<string, unknown>)[key]
+    if (!Array.isArray(items)) continue
+    items.forEach((item, i) => {
+      const at = [key, String(i)]
+      const chosen = pick(item)
+      if (typeof chosen === 'string') throw new WorldFileError([`${file}:${parsed.lineOf(at) ?? 1}: ${at.join('.')}: ${chosen}`])
+      const path = chosen.field === undefined ? at : [...at, chosen.field]
+      const value = chosen.field === undefined ? item : (item as Record<string, unknown>)[chosen.field]
+      check(file, parsed, chosen.schema, value, p => [...path, ...p])
+    })
+  }
+  return parsed.data
+}
