@@ -129,13 +129,28 @@ function repollAfterEvent (withinMs: number, obs: Observation): Verdict {
   return decided('passed', `${carried.length} polls carried an event; the next poll followed within ${Math.round(worst)} ms`)
 }
 
+/**
+ * Spinning is judged on the client's own pause: after a poll answered at once without an event,
+ * how long until its next poll starts. The median pause gives the rate it would poll at against a
+ * gateway that answers at once, whatever the machine's load or the gateway's latency.
+ */
 function idlePollRate (maxPerSecond: number, obs: Observation): Verdict {
   if (!obs.final) return { state: 'watch' }
-  const empty = pollDeliveries(obs.items, obs.agent).filter(p => !p.carried).map(p => p.item)
-  const seconds = Math.max(1, (obs.now - obs.start) / 1000)
-  const rate = empty.length / seconds
-  const detail = `${empty.length} polls without an event in ${seconds.toFixed(1)} s (${rate.toFixed(1)}/s)`
-  if (rate > maxPerSecond) return decided('failed', `${detail}, more than ${maxPerSecond}/s: it spins on empty polls`, empty.slice(0, 12))
+  const polls = obs.items.filter((i): i is Item & { kind: 'request' } => i.kind === 'request' && i.entry.agent === obs.agent && i.entry.operation === 'getAgentEvent')
+  const empty = pollDeliveries(obs.items, obs.agent).filter(p => !p.carried && p.item.entry.durationMs < 100).map(p => p.item)
+  const pauses: Array<{ after: Item, next: Item, ms: number }> = []
+  for (const p of empty) {
+    const next = polls.find(q => q.start >= p.at - 2 && q !== p)
+    if (next !== undefined) pauses.push({ after: p, next, ms: Math.max(0, next.start - p.at) })
+  }
+  if (pauses.length < 3) return decided('notExercised', `only ${pauses.length} polls answered at once without an event`)
+  const sorted = pauses.map(x => x.ms).sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]!
+  const rate = 1000 / Math.max(median, 1)
+  const detail = `after ${pauses.length} polls answered at once without an event, the client waited ${Math.round(median)} ms (median) before the next: ${rate > 1000 ? 'over 1000' : rate.toFixed(1)} polls/s`
+  if (rate > maxPerSecond) {
+    return decided('failed', `${detail}, more than ${maxPerSecond}/s: it spins on empty polls`, pauses.slice(0, 6).flatMap(x => [x.after, x.next]))
+  }
   return decided('passed', detail)
 }
 

@@ -190,7 +190,8 @@ export async function runChecks (opts: RunOptions): Promise<RunResult> {
     const w = await Watcher.open(admin, agent, first && client === undefined)
     if (check.scenario !== undefined) await admin.scenarios.activate(check.scenario.name)
     w.markStart()
-    const deadline = w.start + (check.timeoutMs ?? 5000)
+    const timeout = check.timeoutMs ?? 5000
+    let deadline = w.start + timeout
     if (first && client !== undefined) client.start()
     // 3. Steps, then watch until decided.
     const usesColleague = (check.steps ?? []).some(s => 'call' in s)
@@ -199,6 +200,8 @@ export async function runChecks (opts: RunOptions): Promise<RunResult> {
         notReached = await perform(step, w, deadline)
         if (notReached !== undefined) break
       }
+      // The client is watched for the whole timeout once the steps are done.
+      if ((check.steps ?? []).length > 0) deadline = w.now() + timeout
       let items = await w.refresh()
       const observe = (final: boolean): Observation => ({
         agent,
