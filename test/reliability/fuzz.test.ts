@@ -18,8 +18,9 @@ import { build, GW, parseRaw, rawHttp } from '../helper.js'
 import { JOURNAL_LIMITS } from '../../src/domain/journal.js'
 import { BODY_LIMIT, INVENTORY, routesOf, sweep, type Route } from './fuzz-kit.js'
 
-// The sweep takes ~20 s of CPU; on a loaded machine its wall time can pass tap's default.
-t.setTimeout(240000)
+// The sweep takes ~20 s of CPU and the security section ~15 s; on a loaded machine their wall time
+// can pass tap's default.
+t.setTimeout(400000)
 
 t.test('every route, every kind of hostile input: the documented envelope, no 5xx, no state change when refused', async (t) => {
   await sweep(t, { select: r => !INVENTORY.test(r.path), runs: 1500 })
