@@ -7,6 +7,7 @@
  */
 import t from 'tap'
 import { hostname } from 'node:os'
+import { defaultConfig, parseConfig } from '../../src/config.js'
 import { build, GW } from '../helper.js'
 
 const RULE = '{"match":{},"action":{"retcode":"100-007"}}'
@@ -84,4 +85,14 @@ t.test('gateway routes keep accepting what real clients send', async (t) => {
   t.equal(res.json().retcode, '0')
   const form = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1002`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '{"password":"","phonenum":"71002"}' })
   t.equal(form.json().retcode, '0')
+})
+
+t.test('ALLOWED_HOSTS from the environment (the README\'s Docker Compose recipe) lets a service name through', async (t) => {
+  const parsed = parseConfig([], { ALLOWED_HOSTS: 'cc-gateway, .ci.internal' })
+  t.ok(parsed.ok)
+  const config = parsed.ok ? parsed.config : defaultConfig()
+  t.same(config.allowedHosts, ['cc-gateway', '.ci.internal'])
+  const { app } = await build(t, { allowedHosts: config.allowedHosts })
+  t.equal((await app.inject({ method: 'GET', url: '/__mock/agents', headers: { host: 'cc-gateway:8043' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'GET', url: '/__mock/agents', headers: { host: 'other-service:8043' } })).statusCode, 403)
 })
