@@ -9,6 +9,7 @@ import { ManualClock, RealClock, type Clock } from './domain/clock.js'
 import { createIdSource } from './domain/ids.js'
 import type { Scenario } from './domain/scenario.js'
 import { ScenarioRegistry } from './domain/scenario-registry.js'
+import { Control } from './domain/control.js'
 import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
 import { defaultConfig, type Config } from './config.js'
@@ -31,7 +32,7 @@ import health from './routes/mock/health.js'
 import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios } from './world/load-world.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { simulator: Simulator, mockConfig: Config }
+  interface FastifyInstance { simulator: Simulator, control: Control, mockConfig: Config }
 }
 
 export interface BuildOptions {
@@ -124,8 +125,10 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) }
   })
   app.decorate('simulator', simulator)
+  const control = new Control(simulator)
+  app.decorate('control', control)
   app.decorate('mockConfig', config)
-  const registry = new ScenarioRegistry(simulator, fallback)
+  const registry = new ScenarioRegistry(simulator, control, fallback)
   for (const s of scenarios) registry.add(s)
   if (first !== undefined) registry.activate(first.name)
   app.decorate('scenarios', registry)

@@ -37,6 +37,8 @@ export interface Agent extends AgentFacts {
   inactivityTimer: TimerHandle | undefined
   queue: EventQueue
   skills: Skill[]
+  /** The automatic wrap-up in progress (a token: a later state change makes its timer a no-op). */
+  wrapUp?: object | undefined
   /** Event faults armed by a scenario: drop or duplicate the next events, or hold them back. */
   eventFaults: EventFaults | undefined
 }

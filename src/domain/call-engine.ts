@@ -1,149 +1,220 @@
 /**
- * Voice calls (spec §5–§6, issue #3): internal calls between agents, call-outs to external
- * numbers, answer, release, hold and retrieve, phone linkage and call data. Simulated peers from
- * the world file act as the far end on the clock's timers. Event order comes from the CallFlow
- * table; the agent machine decides the state each agent lands in after a call.
+ * The call engine (spec §5–§6, issues #3 and #11): places, connects, holds and ends calls on the
+ * call model of call-model.ts — devices, calls and connections, each connection moved only through
+ * the model's transition table. Internal calls, call-outs and customers' inbound calls are uses of
+ * the same model. The flow table (call-flows.ts) turns each change into the events of each agent;
+ * the agent machine decides the state an agent lands in after a call.
+ *
+ * The engine talks to the rest of the simulator through `CallHost` only (no import of the
+ * simulator), and tells whoever listens (the contact centre's ACD) when a call ends or an
+ * offered customer must go back to its queue.
  */
+import type { AgentCommand } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { callEventContent, type CallFlow, type CallPhase, type CallView } from './call-flows.js'
-import type { TimerHandle } from './clock.js'
+import {
+  agentConnection, callerConnection, connect, liveConnections, moveConnection,
+  type Call, type CallFeature, type Connection, type Device
+} from './call-model.js'
+import type { Clock } from './clock.js'
 import { fail } from './errors.js'
 import type { IdSource } from './ids.js'
-import type { Simulator } from './simulator.js'
-import type { PeerSpec } from './world.js'
+import type { PeerSpec, WorldIndex } from './world.js'
 
-export type LegState = 'dialing' | 'ringing' | 'talking' | 'held'
+export type { Call } from './call-model.js'
 
-export interface Leg { agentId: string, role: 'caller' | 'called', state: LegState }
+/** What the engine needs from the simulator around it. */
+export interface CallHost {
+  readonly clock: Clock
+  readonly world: WorldIndex
+  readonly agents: ReadonlyMap<string, Agent>
+  signedIn(agentId: string): Agent
+  emit(agent: Agent, event: { eventType: string, content: unknown }): void
+  apply(agent: Agent, cmd: AgentCommand): void
+}
 
-export interface Call {
-  callid: string
-  feature: '6' | '7'
-  internal: boolean
-  callerAgentId: string
-  /** Shown as caller in events and call data. */
-  callerNumber: string
-  /** Called agent id or dialled number. */
-  called: string
-  /** The simulated far end, when the called party is not a signed-in agent. */
-  peer: PeerSpec | undefined
-  state: 'alerting' | 'talking' | 'released'
-  /** The far end has put the call on hold (control API; the gateway sends no event for it). */
-  farHeld: boolean
-  legs: Leg[]
-  callappdata: string
-  skillid: number | undefined
-  beginTime: number
-  answerTime: number | undefined
-  endTime: number | undefined
-  timers: TimerHandle[]
+/** Who hears about calls besides the agents in them (the ACD). */
+export interface CallListener {
+  /** The call was answered (its parties are connected). */
+  connected(call: Call): void
+  /** The call ended (every connection cleared). */
+  ended(call: Call): void
+  /** An offered inbound call was not answered in time: the customer waits again. */
+  requeue(call: Call, agentId: string): void
 }
 
 export interface DialInput { called: string, caller?: string | undefined, skillid?: number | undefined, callappdata?: string | undefined }
+
+/** A customer's call as the contact centre places it. */
+export interface InboundInput {
+  from: string
+  /** The access code dialled (shown as `called`). */
+  to: string
+  skillid: number | undefined
+  callappdata: string
+  /** The customer hangs up this long after being connected (never when undefined). */
+  talkMs: number | undefined
+}
 
 type EndCause = 'release' | 'farRelease' | 'fail' | 'noAnswer'
 
 const FINISHED_KEPT = 1000
 
+/** Held calls an agent's phone keeps at most (docs/decisions.md: hold limits). */
+export const MAX_HELD_CALLS = 8
+
 export class CallEngine {
   readonly active = new Map<string, Call>()
   /** Recently finished calls, for call-data queries (bounded, oldest dropped first). */
   readonly finished = new Map<string, Call>()
+  listener: CallListener | undefined
+  /** What a manual-answer agent that let an inbound call ring out becomes (Part D §D1.5). */
+  noAnswerThen: 'busy' | 'idle' = 'busy'
 
-  constructor (private readonly sim: Simulator, private readonly ids: IdSource, public flow: CallFlow) {}
+  constructor (private readonly host: CallHost, private readonly ids: IdSource, public flow: CallFlow) {}
 
   // ---- placing calls ------------------------------------------------------------------------
 
   callInner (agentId: string, input: DialInput): string {
-    const agent = this.sim.signedIn(agentId)
+    const agent = this.host.signedIn(agentId)
     if (input.called === agentId) fail('INVALID_PARAMETER', 'called: an agent cannot call itself')
-    if (this.activeLeg(agent) !== undefined) fail('INNER_CALL_NOT_ALLOWED', 'the agent is in a call; hold it first')
-    const callee = this.sim.agents.get(input.called)
-    const simulated = callee === undefined ? this.sim.world.simulated.get(input.called) : undefined
-    const call = this.start(agent, input, '6', simulated)
-    if (callee !== undefined) this.offerToAgent(call, callee)
-    else if (simulated !== undefined) this.offerToPeer(call, simulated)
+    if (this.activeOf(agent) !== undefined) fail('INNER_CALL_NOT_ALLOWED', 'the agent is in a call; hold it first')
+    const callee = this.host.agents.get(input.called)
+    const simulated = callee === undefined ? this.host.world.simulated.get(input.called) : undefined
+    const call = this.dial(agent, input, '6')
+    if (callee !== undefined) this.offerInternal(call, callee)
+    else if (simulated !== undefined) this.offerToPeer(call, { kind: 'simAgent', id: simulated.id, spec: simulated })
     else this.end(call, undefined, 'fail') // nobody signed in with that id
     return call.callid
   }
 
   callOut (agentId: string, input: DialInput): string {
-    const agent = this.sim.signedIn(agentId)
-    const peer = this.sim.world.external(input.called)
+    const agent = this.host.signedIn(agentId)
+    const peer = this.host.world.external(input.called)
     if (peer === undefined || peer.behaviour === 'invalid') fail('WRONG_OUTBOUND_NUMBER', `called: ${input.called} cannot be dialled`)
-    if (this.activeLeg(agent) !== undefined) fail('OPERATION_EXCEPTION', 'the agent is in a call; hold it first')
-    const call = this.start(agent, input, '7', peer)
-    this.offerToPeer(call, peer)
+    if (this.activeOf(agent) !== undefined) fail('OPERATION_EXCEPTION', 'the agent is in a call; hold it first')
+    const call = this.dial(agent, input, '7')
+    this.offerToPeer(call, { kind: 'external', id: input.called, spec: peer })
     return call.callid
   }
 
-  private start (agent: Agent, input: DialInput, feature: '6' | '7', peer: PeerSpec | undefined): Call {
-    const now = this.sim.clock.now()
-    const internal = feature === '6'
-    const call: Call = {
-      callid: this.ids.callId(now),
-      feature,
-      internal,
-      callerAgentId: agent.id,
-      // Internal calls show the calling agent unless the request names a caller number.
-      callerNumber: input.caller !== undefined && input.caller !== '' ? input.caller : (internal ? agent.id : this.sim.world.world.defaultCaller),
-      called: input.called,
-      peer,
-      state: 'alerting',
-      farHeld: false,
-      legs: [{ agentId: agent.id, role: 'caller', state: 'dialing' }],
-      callappdata: input.callappdata ?? '',
-      skillid: input.skillid,
-      beginTime: now,
-      answerTime: undefined,
-      endTime: undefined,
-      timers: []
+  /** A customer's call enters the contact centre (no agent hears of it until it is offered). */
+  inbound (input: InboundInput): Call {
+    const call = this.newCall('0', input.from, input.to, input.callappdata, input.skillid)
+    call.connections.push(connect({ kind: 'customer', id: input.from }, 'caller', 'initiated'))
+    call.talkMs = input.talkMs
+    return call
+  }
+
+  /** The customer waits in a skill queue (a queue connection; the ACD keeps the order). */
+  enqueue (call: Call, skillId: number): void {
+    call.skillid = skillId
+    call.connections.push(connect({ kind: 'queue', id: String(skillId) }, 'called', 'queued'))
+  }
+
+  /** The ACD offers a waiting customer to an idle agent: its desk rings, or answers by itself. */
+  offerInbound (call: Call, agent: Agent): void {
+    this.leaveQueue(call)
+    this.addAgent(call, agent)
+    this.phase(call, agent, 'offer')
+    if (agent.settings.autoAnswer) {
+      this.phase(call, agent, 'presentAuto')
+      this.connectCall(call)
+    } else {
+      this.phase(call, agent, 'presentInbound')
+      this.after(call, this.host.world.world.ringTimeoutMs, () => this.ringOut(call, agent))
     }
-    this.active.set(call.callid, call)
+  }
+
+  /** The ACD hands a waiting customer to a simulated colleague (it answers and hangs up by its spec). */
+  offerToColleague (call: Call, id: string, spec: PeerSpec): void {
+    this.leaveQueue(call)
+    this.offerToPeer(call, { kind: 'simAgent', id, spec })
+  }
+
+  private dial (agent: Agent, input: DialInput, feature: CallFeature): Call {
+    const internal = feature === '6'
+    // Internal calls show the calling agent unless the request names a caller number.
+    const callerNumber = input.caller !== undefined && input.caller !== '' ? input.caller : (internal ? agent.id : this.host.world.world.defaultCaller)
+    const call = this.newCall(feature, callerNumber, input.called, input.callappdata ?? '', input.skillid)
+    call.connections.push(connect({ kind: 'agent', id: agent.id }, 'caller', 'initiated'))
     this.join(agent, call)
     this.phase(call, agent, 'dial')
     return call
   }
 
+  private newCall (feature: CallFeature, callerNumber: string, called: string, callappdata: string, skillid: number | undefined): Call {
+    const now = this.host.clock.now()
+    const call: Call = {
+      callid: this.ids.callId(now),
+      feature,
+      internal: feature === '6',
+      callerNumber,
+      called,
+      connections: [],
+      ended: false,
+      farHeld: false,
+      callappdata,
+      skillid,
+      beginTime: now,
+      answerTime: undefined,
+      endTime: undefined,
+      timers: [],
+      talkMs: undefined
+    }
+    this.active.set(call.callid, call)
+    return call
+  }
+
   private join (agent: Agent, call: Call): void {
-    if (agent.status !== 'occupied') this.sim.apply(agent, 'occupy')
+    if (agent.status !== 'occupied') this.host.apply(agent, 'occupy')
     agent.calls.push(call.callid)
   }
 
-  private offerToAgent (call: Call, callee: Agent): void {
+  private addAgent (call: Call, agent: Agent): void {
+    call.connections.push(connect({ kind: 'agent', id: agent.id }, 'called', 'alerting'))
+    this.join(agent, call)
+  }
+
+  private leaveQueue (call: Call): void {
+    for (const c of call.connections) if (c.device.kind === 'queue' && c.state === 'queued') moveConnection(c, 'clear')
+  }
+
+  private offerInternal (call: Call, callee: Agent): void {
     // Only an idle agent with no call can be offered a call; anything else fails the call.
     if (callee.status !== 'idle' || callee.calls.length > 0) { this.end(call, undefined, 'fail'); return }
-    call.legs.push({ agentId: callee.id, role: 'called', state: 'ringing' })
-    this.join(callee, call)
+    this.addAgent(call, callee)
     this.phase(call, callee, 'offer')
-    this.phase(call, this.caller(call), 'alerting')
+    this.phase(call, this.callerAgent(call), 'alerting')
     if (callee.settings.autoAnswer) {
       this.phase(call, callee, 'presentAuto')
-      this.connect(call)
+      this.connectCall(call)
     } else {
       this.phase(call, callee, 'presentManual')
-      this.after(call, this.sim.world.world.ringTimeoutMs, () => this.end(call, callee.id, 'noAnswer'))
+      this.after(call, this.host.world.world.ringTimeoutMs, () => this.end(call, callee.id, 'noAnswer'))
     }
   }
 
-  private offerToPeer (call: Call, peer: PeerSpec): void {
+  private offerToPeer (call: Call, device: Extract<Device, { spec: PeerSpec }>): void {
+    const peer = device.spec
     if (peer.behaviour === 'busy' || peer.behaviour === 'notSignedIn' || peer.behaviour === 'invalid') {
       this.end(call, undefined, 'fail')
       return
     }
-    this.phase(call, this.caller(call), 'alerting')
+    call.connections.push(connect(device, 'called', 'alerting'))
+    this.phase(call, this.callerAgent(call), 'alerting')
     if (peer.behaviour === 'answer') this.after(call, peer.afterMs ?? 0, () => this.farAnswer(call.callid))
     else if (peer.behaviour === 'reject') this.after(call, peer.afterMs ?? 0, () => this.end(call, undefined, 'fail'))
-    else this.after(call, this.sim.world.world.ringTimeoutMs, () => this.end(call, undefined, 'fail'))
+    else this.after(call, this.host.world.world.ringTimeoutMs, () => this.end(call, undefined, 'fail'))
   }
 
-  // ---- far end (simulated peers, and the admin API later) -----------------------------------
+  // ---- far end (simulated peers, customers, and the control API) ----------------------------
 
   farAnswer (callid: string): void {
     const call = this.active.get(callid)
-    if (call === undefined || call.state !== 'alerting') return
-    this.connect(call)
-    const hangUp = call.peer?.hangUpAfterMs
+    if (call === undefined || call.answerTime !== undefined) return
+    this.connectCall(call)
+    const hangUp = this.farPeer(call)?.hangUpAfterMs
     if (hangUp !== undefined) this.after(call, hangUp, () => this.end(call, undefined, 'farRelease'))
   }
 
@@ -152,56 +223,58 @@ export class CallEngine {
     if (call !== undefined) call.farHeld = !call.farHeld
   }
 
+  /** The far end (peer, number or customer) hangs up, whatever the call's stage. */
   farHangUp (callid: string): void {
     const call = this.active.get(callid)
-    if (call !== undefined) this.end(call, undefined, call.state === 'talking' ? 'farRelease' : 'fail')
+    if (call !== undefined) this.end(call, undefined, call.answerTime !== undefined ? 'farRelease' : 'fail')
   }
 
   // ---- agent call control -------------------------------------------------------------------
 
   answer (agentId: string, callid: string | undefined): void {
-    const agent = this.sim.signedIn(agentId)
-    const call = this.findCall(agent, (leg, c) => leg.state === 'ringing' && (callid === undefined || c.callid === callid))
+    const agent = this.host.signedIn(agentId)
+    const call = this.findCall(agent, (conn, c) => conn.state === 'alerting' && (callid === undefined || c.callid === callid))
     if (call === undefined) fail('NO_CALL_TO_ANSWER')
-    this.connect(call)
+    this.connectCall(call)
   }
 
   release (agentId: string): void {
-    const agent = this.sim.signedIn(agentId)
-    const call = this.activeLeg(agent)?.call ?? this.findCall(agent, leg => leg.state === 'held', true)
+    const agent = this.host.signedIn(agentId)
+    const call = this.activeOf(agent)?.call ?? this.findCall(agent, conn => conn.state === 'held', true)
     if (call === undefined) fail('RELEASE_NO_CALL')
     this.end(call, agent.id, 'release')
   }
 
   hold (agentId: string): void {
-    const agent = this.sim.signedIn(agentId)
-    const active = this.activeLeg(agent)
+    const agent = this.host.signedIn(agentId)
+    const active = this.activeOf(agent)
     if (active === undefined) fail('HOLD_NO_CALL')
-    if (active.leg.state !== 'talking') fail('HOLD_WRONG_STATE', `the call is ${active.leg.state}, not talking`)
-    active.leg.state = 'held'
+    if (active.conn.state !== 'connected') fail('HOLD_WRONG_STATE', `the call is ${legState(active.conn)}, not talking`)
+    if (this.heldCount(agent) >= MAX_HELD_CALLS) fail('HOLD_WRONG_STATE', `the phone already holds ${MAX_HELD_CALLS} calls`)
+    moveConnection(active.conn, 'hold')
     this.phase(active.call, agent, 'hold')
   }
 
   getHold (agentId: string, callid: string | undefined): void {
-    const agent = this.sim.signedIn(agentId)
-    const call = this.findCall(agent, (leg, c) => leg.state === 'held' && (callid === undefined || c.callid === callid), true)
+    const agent = this.host.signedIn(agentId)
+    const call = this.findCall(agent, (conn, c) => conn.state === 'held' && (callid === undefined || c.callid === callid), true)
     if (call === undefined) fail('UNHOLD_NO_HELD_CALL')
-    if (this.activeLeg(agent) !== undefined) fail('UNHOLD_WRONG_STATE', 'release or hold the active call first')
-    this.legOf(call, agent.id)!.state = 'talking'
+    if (this.activeOf(agent) !== undefined) fail('UNHOLD_WRONG_STATE', 'release or hold the active call first')
+    moveConnection(agentConnection(call, agent.id)!, 'retrieve')
     this.phase(call, agent, 'unhold')
   }
 
   phonePickup (agentId: string): void {
-    const agent = this.sim.signedIn(agentId)
-    const ringing = this.findCall(agent, leg => leg.state === 'ringing')
+    const agent = this.host.signedIn(agentId)
+    const ringing = this.findCall(agent, conn => conn.state === 'alerting')
     if (agent.phoneOffHook && ringing === undefined) fail('OPERATION_EXCEPTION', 'the phone is already off-hook')
     this.phoneEvent(agent, 'AgentOther_PhoneOffhook')
-    if (ringing !== undefined) this.connect(ringing)
+    if (ringing !== undefined) this.connectCall(ringing)
   }
 
   phoneHangup (agentId: string): void {
-    const agent = this.sim.signedIn(agentId)
-    const active = this.activeLeg(agent)
+    const agent = this.host.signedIn(agentId)
+    const active = this.activeOf(agent)
     if (active !== undefined) { this.end(active.call, agent.id, 'release'); return }
     if (!agent.phoneOffHook || agent.calls.length > 0) fail('OPERATION_EXCEPTION', 'no phone to hang up')
     this.hangUpPhone(agent)
@@ -223,16 +296,21 @@ export class CallEngine {
   }
 
   isTalking (agent: Agent): boolean {
-    return agent.calls.some(id => { const l = this.legOf(this.active.get(id), agent.id); return l?.state === 'talking' || l?.state === 'held' })
+    return agent.calls.some(id => { const s = agentConnection(this.active.get(id), agent.id)?.state; return s === 'connected' || s === 'held' })
   }
 
   // ---- call data ----------------------------------------------------------------------------
 
   callInfo (agentId: string, skipLastCall: boolean): Record<string, unknown> {
-    const agent = this.sim.signedIn(agentId)
-    const current = this.activeLeg(agent)?.call ?? this.findCall(agent, () => true, true)
+    const agent = this.host.signedIn(agentId)
+    const current = this.activeOf(agent)?.call ?? this.findCall(agent, () => true, true)
     const call = current ?? (skipLastCall || agent.lastCallId === undefined ? undefined : this.get(agent.lastCallId))
     if (call === undefined) fail('CALLDATA_NO_CALL')
+    return this.callRecord(call)
+  }
+
+  /** The `callinfo` shape of one call (also `callinfobeforeanswer`, the hold list). */
+  callRecord (call: Call): Record<string, unknown> {
     return {
       callfeature: Number(call.feature),
       callid: call.callid,
@@ -251,7 +329,7 @@ export class CallEngine {
   }
 
   callInfoByCallId (agentId: string, callid: string): Record<string, unknown> {
-    this.sim.signedIn(agentId)
+    this.host.signedIn(agentId)
     const call = this.get(callid)
     if (call === undefined) fail('CALLDATA_NO_CALL', `no call ${callid}`)
     return {
@@ -266,51 +344,84 @@ export class CallEngine {
   }
 
   private skillName (call: Call): string {
-    return this.sim.world.world.skills.find(s => s.id === (call.skillid ?? 1))?.name ?? 'voice'
+    return this.host.world.world.skills.find(s => s.id === (call.skillid ?? 1))?.name ?? 'voice'
   }
 
   get (callid: string): Call | undefined { return this.active.get(callid) ?? this.finished.get(callid) }
 
+  /** The call an agent is ringing with (manual answer), if any. */
+  ringingOf (agent: Agent): Call | undefined {
+    return this.findCall(agent, conn => conn.state === 'alerting')
+  }
+
+  /** The simulated peer's behaviour in a call (simulated colleague or external number). */
+  farPeer (call: Call): PeerSpec | undefined {
+    for (const c of call.connections) if (c.device.kind === 'simAgent' || c.device.kind === 'external') return c.device.spec
+    return undefined
+  }
+
   // ---- internals ----------------------------------------------------------------------------
 
-  private connect (call: Call): void {
-    if (call.state !== 'alerting') return
+  private connectCall (call: Call): void {
+    if (call.answerTime !== undefined || call.ended) return
     this.clearTimers(call)
-    call.state = 'talking'
-    call.answerTime = this.sim.clock.now()
-    for (const leg of call.legs) leg.state = 'talking'
-    for (const leg of call.legs) this.phase(call, this.sim.agents.get(leg.agentId), 'connect')
+    call.answerTime = this.host.clock.now()
+    for (const c of liveConnections(call)) if (c.state === 'initiated' || c.state === 'alerting') moveConnection(c, 'answer')
+    for (const c of call.connections) if (c.device.kind === 'agent' && c.state === 'connected') this.phase(call, this.host.agents.get(c.device.id), 'connect')
+    this.listener?.connected(call)
+    if (call.talkMs !== undefined) this.after(call, call.talkMs, () => this.end(call, undefined, 'farRelease'))
+  }
+
+  /** A manual-answer agent let an inbound call ring out: it is told, set busy (or idle), and the customer waits again. */
+  private ringOut (call: Call, agent: Agent): void {
+    const conn = agentConnection(call, agent.id)
+    if (conn === undefined || conn.state !== 'alerting') return
+    this.clearTimers(call)
+    moveConnection(conn, 'clear')
+    call.connections = call.connections.filter(c => c !== conn)
+    if (this.noAnswerThen === 'busy') { agent.pendingBusy = true; agent.busyReason = '2' }
+    this.leaveAgent(call, agent, 'noAnswer', false, false)
+    this.listener?.requeue(call, agent.id)
   }
 
   /**
-   * End a call. `by` is the agent that hung up (undefined: the far end or the network).
-   * Connected calls: releaser/released phases. Unconnected: the caller gets the failure phase,
-   * a ringing callee that let it ring out gets noAnswer, one that hung up gets releaser.
+   * End a call. `by` is the agent that hung up (undefined: the far end, the customer or the
+   * network). Connected calls: releaser/released phases. Unconnected: the caller gets the failure
+   * phase, a ringing callee that let it ring out gets noAnswer, one that hung up gets releaser.
    */
   private end (call: Call, by: string | undefined, cause: EndCause): void {
-    if (call.state === 'released') return
-    const connected = call.state === 'talking'
+    if (call.ended) return
+    const connected = call.answerTime !== undefined
     this.clearTimers(call)
-    call.state = 'released'
-    call.endTime = this.sim.clock.now()
+    call.ended = true
+    call.endTime = this.host.clock.now()
     this.active.delete(call.callid)
     this.finished.set(call.callid, call)
     if (this.finished.size > FINISHED_KEPT) this.finished.delete(this.finished.keys().next().value!)
-    for (const leg of call.legs) {
-      const agent = this.sim.agents.get(leg.agentId)
+    for (const conn of call.connections) {
+      const wasLive = conn.state !== 'cleared'
+      moveConnection(conn, 'clear')
+      if (!wasLive || conn.device.kind !== 'agent') continue
+      const agent = this.host.agents.get(conn.device.id)
       if (agent === undefined) continue
       let phase: CallPhase
-      if (!connected && leg.role === 'caller' && by === leg.agentId) phase = 'callerCancel'
-      else if (connected || leg.role === 'called' || by === leg.agentId) {
-        if (cause === 'noAnswer' && leg.agentId === by) phase = 'noAnswer'
-        else phase = by === leg.agentId ? 'releaser' : 'released'
+      if (!connected && conn.role === 'caller' && by === agent.id) phase = 'callerCancel'
+      else if (connected || conn.role === 'called' || by === agent.id) {
+        if (cause === 'noAnswer' && agent.id === by) phase = 'noAnswer'
+        else phase = by === agent.id ? 'releaser' : 'released'
       } else phase = call.internal ? 'insideCallFail' : 'callOutFail'
-      agent.calls = agent.calls.filter(id => id !== call.callid)
-      agent.lastCallId = call.callid
-      agent.lastCallConnected = connected
-      this.phase(call, agent, phase, by === leg.agentId && cause !== 'noAnswer')
-      if (agent.calls.length === 0) this.sim.apply(agent, 'vacate')
+      this.leaveAgent(call, agent, phase, by === agent.id && cause !== 'noAnswer', connected)
     }
+    this.listener?.ended(call)
+  }
+
+  /** The agent's part in a call is over: its phase's events, then its state after the call. */
+  private leaveAgent (call: Call, agent: Agent, phase: CallPhase, hungUpHere: boolean, connected: boolean): void {
+    agent.calls = agent.calls.filter(id => id !== call.callid)
+    agent.lastCallId = call.callid
+    agent.lastCallConnected = connected
+    this.phase(call, agent, phase, hungUpHere)
+    if (agent.calls.length === 0) this.host.apply(agent, 'vacate')
   }
 
   /** Enqueue one phase's events for `agent`, with phone events filtered by its phone state. */
@@ -327,22 +438,22 @@ export class CallEngine {
         if (!agent.phoneOffHook || !agent.settings.releasePhone || agent.calls.length > 0) continue
         agent.phoneOffHook = false
       }
-      this.sim.emit(agent, { eventType: type, content: callEventContent(type, view, hungUpHere) })
+      this.host.emit(agent, { eventType: type, content: callEventContent(type, view, hungUpHere) })
     }
   }
 
   private phoneEvent (agent: Agent, type: 'AgentOther_PhoneOffhook'): void {
     agent.phoneOffHook = true
-    this.sim.emit(agent, { eventType: type, content: { type: 'main' } })
+    this.host.emit(agent, { eventType: type, content: { type: 'main' } })
   }
 
   private hangUpPhone (agent: Agent): void {
     agent.phoneOffHook = false
-    this.sim.emit(agent, { eventType: 'AgentOther_PhoneRelease', content: { phoneState: 2 } })
+    this.host.emit(agent, { eventType: 'AgentOther_PhoneRelease', content: { phoneState: 2 } })
   }
 
   private view (call: Call, agent: Agent): CallView {
-    const isCaller = call.callerAgentId === agent.id
+    const isCaller = callerConnection(call)?.device.id === agent.id && callerConnection(call)?.device.kind === 'agent'
     return {
       callid: call.callid,
       feature: call.feature,
@@ -351,42 +462,64 @@ export class CallEngine {
       otherParty: isCaller ? call.called : call.callerNumber,
       isCaller,
       internal: call.internal,
-      callerIsAgent: call.internal && call.callerNumber === call.callerAgentId
+      callerIsAgent: call.internal && call.callerNumber === this.callerAgentId(call)
     }
   }
 
-  private caller (call: Call): Agent | undefined { return this.sim.agents.get(call.callerAgentId) }
-
-  private legOf (call: Call | undefined, agentId: string): Leg | undefined {
-    return call?.legs.find(l => l.agentId === agentId)
+  /** The agent that placed the call, if an agent did. */
+  callerAgentId (call: Call): string | undefined {
+    const c = callerConnection(call)
+    return c?.device.kind === 'agent' ? c.device.id : undefined
   }
 
-  /** The agent's call that is not on hold (dialing, ringing or talking), if any. */
-  private activeLeg (agent: Agent): { call: Call, leg: Leg } | undefined {
+  private callerAgent (call: Call): Agent | undefined {
+    const id = this.callerAgentId(call)
+    return id === undefined ? undefined : this.host.agents.get(id)
+  }
+
+  /** The agent's call that is not on hold (dialling, ringing or talking), if any. */
+  private activeOf (agent: Agent): { call: Call, conn: Connection } | undefined {
     for (const id of agent.calls) {
       const call = this.active.get(id)
-      const leg = this.legOf(call, agent.id)
-      if (call !== undefined && leg !== undefined && leg.state !== 'held') return { call, leg }
+      const conn = agentConnection(call, agent.id)
+      if (call !== undefined && conn !== undefined && conn.state !== 'held') return { call, conn }
     }
     return undefined
   }
 
-  private findCall (agent: Agent, test: (leg: Leg, call: Call) => boolean, newestFirst = false): Call | undefined {
+  private heldCount (agent: Agent): number {
+    let n = 0
+    for (const id of agent.calls) if (agentConnection(this.active.get(id), agent.id)?.state === 'held') n++
+    return n
+  }
+
+  private findCall (agent: Agent, test: (conn: Connection, call: Call) => boolean, newestFirst = false): Call | undefined {
     const ids = newestFirst ? [...agent.calls].reverse() : agent.calls
     for (const id of ids) {
       const call = this.active.get(id)
-      const leg = this.legOf(call, agent.id)
-      if (call !== undefined && leg !== undefined && test(leg, call)) return call
+      const conn = agentConnection(call, agent.id)
+      if (call !== undefined && conn !== undefined && test(conn, call)) return call
     }
     return undefined
   }
 
   private after (call: Call, ms: number, fn: () => void): void {
-    call.timers.push(this.sim.clock.setTimer(ms, fn))
+    call.timers.push(this.host.clock.setTimer(ms, fn))
   }
 
   private clearTimers (call: Call): void {
     for (const t of call.timers) t.cancel()
     call.timers = []
+  }
+}
+
+/** The leg states the control API has always shown for an agent's connection. */
+export function legState (conn: Connection): 'dialing' | 'ringing' | 'talking' | 'held' | 'queued' {
+  switch (conn.state === 'cleared' ? conn.lastLive : conn.state) {
+    case 'initiated': return 'dialing'
+    case 'alerting': return 'ringing'
+    case 'held': return 'held'
+    case 'queued': return 'queued'
+    default: return 'talking'
   }
 }

@@ -3,8 +3,9 @@
  * Each phase lists, per side, the events in the order an agent polls them. Phone events
  * (PhoneAlerting, PhoneOffhook) are sent only when that agent's phone is on-hook, PhoneRelease only
  * when it goes back on-hook (`releasephone`). The state event that ends a call (Ready, Work, ...)
- * comes from the agent machine after the phase's events. A scenario may replace any phase.
+ * comes from the agent machine after the phase's events.
  */
+import type { CallFeature } from './call-model.js'
 import type { EventType } from './events.js'
 
 export type CallPhase =
@@ -13,6 +14,7 @@ export type CallPhase =
   | 'alerting' // caller, when the far end rings
   | 'presentManual' // called agent with autoanswer off
   | 'presentAuto' // called agent with autoanswer on
+  | 'presentInbound' // agent offered a customer's call by the ACD, autoanswer off (Part D §D1.2)
   | 'connect' // both, when the call is answered (caller first)
   | 'releaser' // the side that hung up
   | 'released' // the other side
@@ -31,6 +33,7 @@ export const defaultCallFlow: CallFlow = {
   alerting: ['AgentEvent_Customer_Alerting'],
   presentManual: ['AgentOther_PhoneOffhook', 'AgentEvent_Ringing'],
   presentAuto: ['AgentOther_PhoneOffhook', 'AgentEvent_Auto_Answer'],
+  presentInbound: ['AgentOther_PhoneOffhook', 'AgentEvent_Ringing', 'AgentEvent_Customer_Alerting'],
   connect: ['AgentEvent_Talking'],
   releaser: ['AgentEvent_Call_Release', 'AgentOther_PhoneRelease'],
   released: ['AgentEvent_Customer_Release', 'AgentOther_PhoneRelease'],
@@ -46,7 +49,7 @@ export const defaultCallFlow: CallFlow = {
 /** What an event's content is built from. */
 export interface CallView {
   callid: string
-  feature: '6' | '7'
+  feature: CallFeature
   /** Number shown as caller (the caller agent's id for an internal call). */
   caller: string
   /** The called agent's id, or the dialled number. */
@@ -71,7 +74,7 @@ export function callEventContent (type: EventType, call: CallView, hungUpByThisS
     case 'AgentOther_PhoneRelease':
       return { phoneState: hungUpByThisSide ? 2 : 3 }
     case 'AgentEvent_Customer_Alerting':
-      return { callid: call.callid, otherPhoneWorkno: '', otherPhone: call.called, type: 'main' }
+      return { callid: call.callid, otherPhoneWorkno: '', otherPhone: call.otherParty, type: 'main' }
     case 'AgentEvent_Ringing':
     case 'AgentEvent_Auto_Answer':
       // Agents as caller are shown with an `a` prefix (spec §5.1, Part C §1).

@@ -19,3 +19,15 @@ export class GatewayError extends Error {
 export function fail (key: ErrorKey, detail?: string): never {
   throw new GatewayError(key, detail)
 }
+
+/**
+ * A control-API request (not a gateway one) the simulator refuses: nothing of the kind exists,
+ * it conflicts with the current state, or it is invalid. The control API maps the kind to 404,
+ * 409 or 400.
+ */
+export class ControlRefusal extends Error {
+  constructor (readonly kind: 'notFound' | 'conflict' | 'invalid', message: string) {
+    super(message)
+    this.name = 'ControlRefusal'
+  }
+}

@@ -3,7 +3,8 @@
  * arms its fault rules (source 'scenario') and starts its timeline; agents stay signed in where
  * the new world still has them. Rules armed through the admin API (source 'api') are kept.
  */
-import { MAX_STEP_FIRES_PER_SECOND, TimelineRunner, type GatewaySettings, type Scenario } from './scenario.js'
+import type { Control } from './control.js'
+import { MAX_STEP_FIRES_PER_SECOND, TimelineRunner, type Scenario } from './scenario.js'
 import type { Simulator } from './simulator.js'
 import type { World } from './world.js'
 
@@ -20,12 +21,8 @@ export class ScenarioRegistry {
   private readonly scenarios = new Map<string, Scenario>()
   private activeName: string | undefined
   private runner: TimelineRunner | undefined
-  private readonly base: Required<GatewaySettings>
 
-  constructor (private readonly sim: Simulator, private readonly fallback: World) {
-    const o = sim.opts
-    this.base = { guidRotation: o.guidRotation, inactivityTimeoutMs: o.inactivityTimeoutMs, pollWaitMs: o.pollWaitMs }
-  }
+  constructor (private readonly sim: Simulator, private readonly control: Control, private readonly fallback: World) {}
 
   get active (): Scenario | undefined { return this.activeName === undefined ? undefined : this.scenarios.get(this.activeName) }
 
@@ -59,11 +56,11 @@ export class ScenarioRegistry {
     this.stop()
     this.activeName = name
     this.sim.setWorld(s.world)
-    Object.assign(this.sim.opts, this.base, stripUndefined(s.gateway ?? {}))
+    this.sim.useSettings(s.gateway)
     for (const rule of s.faults) this.sim.faults.arm(rule, 'scenario')
     const runner = new TimelineRunner({
       setTimer: (ms, fn) => this.sim.clock.setTimer(ms, fn),
-      perform: (action, agent, source) => this.sim.perform(action, agent, source),
+      perform: (action, agent, source) => this.control.perform(action, agent, source),
       now: () => this.sim.clock.now(),
       throttled: (source, agent) => this.sim.opts.log.warn({ source, agent, limit: MAX_STEP_FIRES_PER_SECOND },
         'timeline step fired too often in one second (does it trigger itself?): further triggers this second are ignored')
@@ -91,10 +88,6 @@ export class ScenarioRegistry {
     this.runner = undefined
     this.sim.observer = undefined
     this.sim.faults.clear('scenario')
-    Object.assign(this.sim.opts, this.base)
+    this.sim.useSettings()
   }
-}
-
-function stripUndefined<T extends object> (o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }

@@ -3,6 +3,7 @@
  * shapes and the timeline runner; files are read in src/world/, faults decided in faults.ts.
  */
 import type { TimerHandle } from './clock.js'
+import type { CustomerCallInput } from './contact-center.js'
 import type { FaultRule } from './faults.js'
 import type { World } from './world.js'
 
@@ -16,6 +17,7 @@ export type TimelineAction =
   | { setState: { agent?: string | undefined, state: ForcedState } }
   | { inject: { agent?: string | undefined, eventType: string, content?: unknown } }
   | { armFault: FaultRule }
+  | { customerCall: CustomerCallInput }
 
 export interface TimelineStep {
   name?: string | undefined

@@ -10,9 +10,10 @@
 import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { CallEngine } from './call-engine.js'
+import { ContactCenter } from './contact-center.js'
 import { AgentDirectory } from './directory.js'
 import { defaultCallFlow, type CallFlow } from './call-flows.js'
-import { callHasParty } from './call-party.js'
+import { callHasParty } from './call-model.js'
 import type { Clock } from './clock.js'
 import { fail } from './errors.js'
 import { EventQueue, type Waiter } from './event-queue.js'
@@ -20,7 +21,6 @@ import { contentBytes, eventBytes, measure } from './event-size.js'
 import type { EventSpec, GatewayEvent } from './events.js'
 import { FaultEngine } from './faults.js'
 import { seededRandom, type IdSource } from './ids.js'
-import type { ForcedState, TimelineAction } from './scenario.js'
 import { Ring } from './ring.js'
 import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
 import { WorldIndex, type World, type Skill } from './world.js'
@@ -80,6 +80,16 @@ export interface LoginResult {
   }
 }
 
+/**
+ * The gateway settings a scenario may change while it is active (its `gateway:` block), as one
+ * explicit object: the command line's values, with the active scenario's over them.
+ */
+export interface GatewaySettingsInForce {
+  guidRotation: 'static' | 'dynamic'
+  pollWaitMs: number
+  inactivityTimeoutMs: number
+}
+
 export interface PollResult { event: GatewayEvent | undefined, newGuid: string | undefined }
 
 /** Bounds of the per-agent event history the control API shows (issue #16, finding 4). */
@@ -98,6 +108,8 @@ export class Simulator {
   readonly clock: Clock
   readonly sessions: SessionStore
   readonly calls: CallEngine
+  /** Customers, skill queues, the ACD and simulated colleagues around the agents. */
+  readonly center: ContactCenter
   readonly agents = new Map<string, Agent>()
   /** Every agent the gateway knows, with its state (agentgroup and queue queries). */
   readonly directory: AgentDirectory = new AgentDirectory(this)
@@ -108,14 +120,30 @@ export class Simulator {
   private historyBytes = 0
   observer: EventObserver | undefined
   world: WorldIndex
+  /** The command line's gateway settings. */
+  readonly baseSettings: Readonly<GatewaySettingsInForce>
+  /** The settings in force: the base, with the active scenario's `gateway:` block over it. */
+  settings: GatewaySettingsInForce
 
   constructor (readonly opts: SimulatorOptions) {
     this.clock = opts.clock
+    this.baseSettings = Object.freeze({ guidRotation: opts.guidRotation, pollWaitMs: opts.pollWaitMs, inactivityTimeoutMs: opts.inactivityTimeoutMs })
+    this.settings = { ...this.baseSettings }
     this.world = new WorldIndex(opts.world)
     this.sessions = new SessionStore(opts.clock, opts.ids, opts.guidGraceMs)
     this.calls = new CallEngine(this, opts.ids, opts.callFlow ?? defaultCallFlow)
     this.random = opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x5bd1e995)
     this.faults = new FaultEngine(this.random)
+    // Traffic draws from a stream of its own, so arming a fault never changes who calls when.
+    this.center = new ContactCenter(this, opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x3c6ef372))
+    this.calls.listener = this.center
+    this.useWorldSettings()
+  }
+
+  /** What the world sets beyond look-ups: ring-out handling, colleagues and traffic. */
+  private useWorldSettings (): void {
+    this.calls.noAnswerThen = this.world.world.noAnswerThen
+    this.center.useWorld()
   }
 
   // ---- sign-in family (spec §2) -------------------------------------------------------------
@@ -223,15 +251,19 @@ export class Simulator {
       const wanted = new Set((skillIds ?? '').split(';').map(s => s.trim()).filter(s => s !== ''))
       agent.skills = configured.filter(s => wanted.has(String(s.id)))
     }
+    this.skillsChanged(agent)
     return agent.skills
   }
 
   agentSkills (agentId: string): Skill[] { return this.signedIn(agentId).skills }
 
+  /** Skills changed (resetskill): waiting customers may now fit an idle agent. */
+  private skillsChanged (agent: Agent): void { this.center.agentChanged(agent); this.center.kick() }
+
   handShake (agentId: string): string | undefined {
     const agent = this.signedIn(agentId)
     this.touch(agent)
-    return this.opts.guidRotation === 'dynamic' ? this.sessions.rotate(agent.session) : undefined
+    return this.settings.guidRotation === 'dynamic' ? this.sessions.rotate(agent.session) : undefined
   }
 
   // ---- agent state (spec §3) ----------------------------------------------------------------
@@ -308,7 +340,7 @@ export class Simulator {
     const agent = this.signedIn(agentId)
     this.touch(agent)
     const event = agent.queue.take()
-    if (event === undefined && this.opts.pollWaitMs > 0) return undefined
+    if (event === undefined && this.settings.pollWaitMs > 0) return undefined
     return this.endPoll(agent, event, alive)
   }
 
@@ -316,7 +348,7 @@ export class Simulator {
   async holdPoll (agentId: string, alive: () => boolean, onHeld?: (cancel: () => void) => void): Promise<PollResult> {
     const agent = this.signedIn(agentId)
     const event = await new Promise<GatewayEvent | undefined>((resolve) => {
-      const timer = this.clock.setTimer(this.opts.pollWaitMs, () => { agent.queue.release(waiter); resolve(undefined) })
+      const timer = this.clock.setTimer(this.settings.pollWaitMs, () => { agent.queue.release(waiter); resolve(undefined) })
       const waiter: Waiter = {
         alive,
         deliver: (e) => { timer.cancel(); resolve(e) }
@@ -333,7 +365,7 @@ export class Simulator {
       this.touch(agent)
       // A new GUID only for a client that will receive it: a poll abandoned while held must not
       // rotate the session out from under its client.
-      if (this.opts.guidRotation === 'dynamic' && alive()) newGuid = this.sessions.rotate(agent.session)
+      if (this.settings.guidRotation === 'dynamic' && alive()) newGuid = this.sessions.rotate(agent.session)
     }
     return { event, newGuid }
   }
@@ -379,107 +411,17 @@ export class Simulator {
     return [creds.header, ...creds.cookies].some(g => g !== undefined && this.sessions.lookup(g) !== undefined)
   }
 
-  // ---- control (admin API, scenarios, faults) ----------------------------------------------
-
-  /** GUID expiry: the agent stays signed in but its GUIDs stop working (clients must sign in again). */
-  expireGuid (agentId: string): void { this.sessions.expire(this.signedIn(agentId).session) }
-
-  /** Jump to a state without replaying calls: any call is released by the far end first. */
-  setState (agentId: string, state: ForcedState): void {
-    const agent = this.signedIn(agentId)
-    if (state === 'signedOut') { this.signOutNow(agent, 'forced by control'); return }
-    for (const callid of [...agent.calls]) this.calls.farHangUp(callid)
-    agent.restTimer?.cancel()
-    agent.restTimer = undefined
-    const target = { idle: 'idle', busy: 'notReady', rest: 'rest', work: 'work' } as const
-    Object.assign(agent, { status: target[state], pendingBusy: false, pendingRest: false, pendingWork: false })
-    const event = {
-      idle: { eventType: 'AgentState_Ready', content: null },
-      busy: { eventType: 'AgentState_SetNotReady_Success', content: { reason: agent.busyReason } },
-      rest: { eventType: 'AgentState_SetRest_Success', content: { reason: agent.restReason } },
-      work: { eventType: 'AgentState_Work', content: null }
-    }[state]
-    this.emit(agent, event)
-  }
-
-  /** Queue any event for a signed-in agent. Its content is measured: queues and histories bound it. */
-  inject (agentId: string, eventType: string, content: unknown): void {
-    this.emit(this.signedIn(agentId), { eventType, content }, contentBytes(content))
-  }
-
-  /** Arm an event fault for the agent's next events. */
-  eventFault (agentId: string, kind: 'drop' | 'duplicate' | 'delay', delayMs = 0): void {
-    const agent = this.signedIn(agentId)
-    const f = agent.eventFaults ??= { drop: 0, duplicate: 0, held: undefined }
-    if (kind === 'drop') f.drop++
-    else if (kind === 'duplicate') f.duplicate++
-    else if (f.held === undefined) {
-      f.held = []
-      this.clock.setTimer(delayMs, () => {
-        const held = f.held ?? []
-        f.held = undefined
-        if (this.agents.get(agent.id) === agent) for (const e of held) agent.queue.push(e)
-      })
-    }
-  }
-
-  /** Carry out a timeline action; `agent` fills in when the step names none. */
-  perform (action: TimelineAction, agent: string | undefined, source: string): void {
-    const who = (a: { agent?: string | undefined }): string => {
-      const id = a.agent ?? agent
-      if (id === undefined) throw new Error('no agent named and none triggered the step')
-      return id
-    }
-    try {
-      if ('farHangUp' in action) this.activeCallOf(who(action.farHangUp), id => this.calls.farHangUp(id))
-      else if ('farAnswer' in action) this.activeCallOf(who(action.farAnswer), id => this.calls.farAnswer(id))
-      else if ('signOut' in action) this.signOutNow(this.signedIn(who(action.signOut)), source)
-      else if ('expireGuid' in action) this.expireGuid(who(action.expireGuid))
-      else if ('setState' in action) this.setState(who(action.setState), action.setState.state)
-      else if ('inject' in action) this.inject(who(action.inject), action.inject.eventType, action.inject.content ?? null)
-      // Armed as part of the scenario: cleared with it on reset and deactivate.
-      else this.faults.arm({ ...action.armFault, name: action.armFault.name ?? source }, 'scenario')
-      this.opts.log.info({ source, action: Object.keys(action)[0], agent }, 'scenario step')
-    } catch (err) {
-      this.opts.log.warn({ source, action: Object.keys(action)[0], agent, err: (err as Error).message }, 'scenario step could not run')
-    }
-  }
-
-  private activeCallOf (agentId: string, run: (callid: string) => void): void {
-    const agent = this.signedIn(agentId)
-    const callid = agent.calls[agent.calls.length - 1]
-    if (callid === undefined) throw new Error(`agent ${agentId} has no call`)
-    run(callid)
-  }
-
-  /** Sign every agent out silently (no events), drop calls and history: a fresh start. */
-  resetAll (): void {
-    for (const agent of [...this.agents.values()]) this.resetAgent(agent.id)
-    this.history.clear()
-    this.historyBytes = 0
-    this.calls.clear()
-  }
-
-  /** One agent back to signed out, silently; its held poll is answered empty. */
-  resetAgent (agentId: string): void {
-    const agent = this.agents.get(agentId)
-    this.forgetHistory(agentId)
-    if (agent === undefined) return
-    // Out of the agent map first (as in signOutNow): its calls end without queueing events for it,
-    // so a held poll is answered empty, not with the first event of the release.
-    this.agents.delete(agentId)
-    for (const callid of [...agent.calls]) this.calls.farHangUp(callid)
-    agent.restTimer?.cancel()
-    agent.inactivityTimer?.cancel()
-    this.sessions.close(agent.session)
-    agent.queue.clear()
-    agent.queue.wake()
-    this.forgetHistory(agentId)
+  /** The settings in force: the base with `override` (a scenario's `gateway:` block) over it. */
+  useSettings (override: Partial<GatewaySettingsInForce> = {}): void {
+    const next = { ...this.baseSettings }
+    for (const [k, v] of Object.entries(override)) if (v !== undefined) (next as Record<string, unknown>)[k] = v
+    this.settings = next
   }
 
   /** Swap the world (scenario activation). Agents the new roster no longer knows are signed out. */
   setWorld (world: World): void {
     this.world = new WorldIndex(world)
+    this.useWorldSettings()
     if (this.world.roster.size === 0) return
     for (const agent of [...this.agents.values()]) {
       if (!this.world.roster.has(agent.id)) this.signOutNow(agent, 'not in the new roster')
@@ -543,7 +485,9 @@ export class Simulator {
     this.historyBytes -= bytes
   }
 
-  private forgetHistory (agentId: string): void {
+  /** Forget the event history of one agent, or of every agent (control API resets). */
+  forgetHistory (agentId?: string): void {
+    if (agentId === undefined) { this.history.clear(); this.historyBytes = 0; return }
     const h = this.history.get(agentId)
     if (h === undefined) return
     this.historyBytes -= h.bytes
@@ -570,23 +514,49 @@ export class Simulator {
     if (r.change.status !== undefined && r.change.status !== agent.status) agent.stateSince = this.clock.now()
     applyChange(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
+    this.center.agentChanged(agent)
   }
 
   /** Like command, for transitions the simulator itself drives (they cannot be refused). */
   apply (agent: Agent, cmd: AgentCommand): void {
     const r = transition(agent, cmd, { busyReason: agent.busyReason, restReason: agent.restReason, loginTime: String(agent.loginTime) })
     if (!r.ok) { this.opts.log.warn({ agent: agent.id, status: agent.status, command: cmd }, 'simulator transition refused'); return }
+    if (cmd === 'vacate' && this.wrapUpFirst(agent)) return
     if (r.change.status !== undefined && r.change.status !== agent.status) agent.stateSince = this.clock.now()
     applyChange(agent, r.change)
     for (const e of r.emit) this.emit(agent, e)
     if (cmd === 'vacate' && agent.status === 'rest') this.armRest(agent)
+    this.center.agentChanged(agent)
+  }
+
+  /**
+   * After a connected call, an agent with auto-enter-idle on spends the world's wrap-up time in
+   * after-call work, then is idle by itself (wrapUpMs 0: idle at once, as without a wrap-up time).
+   */
+  private wrapUpFirst (agent: Agent): boolean {
+    const ms = this.world.world.wrapUpMs
+    if (ms <= 0 || !agent.lastCallConnected || !agent.autoEnterIdle || agent.pendingBusy || agent.pendingRest || agent.pendingWork) return false
+    agent.status = 'work'
+    agent.stateSince = this.clock.now()
+    this.emit(agent, { eventType: 'AgentState_Work', content: null })
+    const token = {}
+    agent.wrapUp = token
+    this.clock.setTimer(ms, () => {
+      if (this.agents.get(agent.id) !== agent || agent.wrapUp !== token || agent.status !== 'work') return
+      agent.wrapUp = undefined
+      agent.status = 'idle'
+      agent.stateSince = this.clock.now()
+      this.emit(agent, { eventType: 'AgentState_Ready', content: null })
+      this.center.agentChanged(agent)
+    })
+    return true
   }
 
   touch (agent: Agent): void { agent.lastActive = this.clock.now() }
 
   /** The 2-minute rule: one timer per agent, re-armed lazily from lastActive when it fires. */
   private armInactivity (agent: Agent): void {
-    const timeout = this.opts.inactivityTimeoutMs
+    const timeout = this.settings.inactivityTimeoutMs
     if (timeout <= 0) return
     const due = agent.lastActive + timeout - this.clock.now()
     agent.inactivityTimer = this.clock.setTimer(due, () => {

@@ -25,7 +25,67 @@ export interface ExternalNumber extends PeerSpec {
   name?: string | undefined
 }
 
-export interface Skill { id: number, name: string }
+export interface Skill {
+  id: number
+  name: string
+  /** Customers the skill's queue holds at most (queryacdstat `maxQueueSize`). */
+  capacity?: number | undefined
+  /** A customer arriving at a full queue: a busy signal, or the queue of another skill. */
+  overflow?: 'busy' | number | undefined
+}
+
+/**
+ * A duration or a count drawn from `--seed`: a fixed number, `{mean}` (exponential, as arrivals,
+ * patience and talk times are in queueing models) or `{min, max}` (uniform).
+ */
+export type Draw = number | { mean: number } | { min: number, max: number }
+
+/** A hotline number (access code) that leads to a skill queue, optionally after an IVR. */
+export interface AccessCode {
+  inno: string
+  skill: number
+  description?: string | undefined
+  /** Time in the IVR before the customer joins the queue. */
+  ivrDelayMs?: number | undefined
+}
+
+/**
+ * Simulated colleagues that take customers' calls like signed-in agents: one (`id`) or a
+ * population (`count` agents numbered from `idFrom`).
+ */
+export interface ColleagueSpec {
+  id?: string | undefined
+  count?: number | undefined
+  idFrom?: string | undefined
+  name?: string | undefined
+  skills: number[]
+  /** Ringing before the colleague answers. */
+  answerAfterMs?: Draw | undefined
+  /** How long the colleague talks before it hangs up (the customer may hang up first). */
+  handleTimeMs?: Draw | undefined
+  /** After-call work before the colleague is idle again. */
+  wrapUpMs?: Draw | undefined
+}
+
+/** Background customers: arrivals at a hotline or skill, by a rate or a schedule by time of day. */
+export interface TrafficSpec {
+  /** The access code dialled, or... */
+  to?: string | undefined
+  /** ...the skill queue joined directly. */
+  skill?: number | undefined
+  /** Mean arrivals per hour (Poisson), all day. */
+  perHour?: number | undefined
+  /** Or mean arrivals per hour by time of day (UTC, `HH:MM`, from inclusive, to exclusive). */
+  schedule?: Array<{ from: string, to: string, perHour: number }> | undefined
+  /** How long a waiting customer waits before hanging up. Never, when absent. */
+  patienceMs?: Draw | undefined
+  /** How long a customer talks once answered. Until the agent hangs up, when absent. */
+  talkMs?: Draw | undefined
+  /** Caller numbers are this prefix and a sequence number. */
+  callerPrefix?: string | undefined
+  priority?: number | undefined
+  callappdata?: string | undefined
+}
 
 /** Rights an agent may have (roster `roles`); absent roles → only `callout`. */
 export type AgentRole = 'inspector' | 'pickup' | 'callout' | 'monitor' | 'spyMonitor' | 'reportManager' | 'system'
@@ -63,6 +123,15 @@ export interface World {
   groups?: WorkGroup[] | undefined
   restReasons?: RestReason[] | undefined
   ivrs?: Ivr[] | undefined
+  accessCodes: AccessCode[]
+  colleagues: ColleagueSpec[]
+  traffic: TrafficSpec[]
+  /** After-call work of an agent with auto-enter-idle on: this long in wrap-up, then idle (0: idle at once). */
+  wrapUpMs: number
+  /** A manual-answer agent that lets a customer's call ring out is set busy (reason 2) or left idle. */
+  noAnswerThen: 'busy' | 'idle'
+  /** Who the ACD offers a customer to first: signed-in agents before simulated colleagues, or whoever is idle longest. */
+  distribution: 'realFirst' | 'longestIdle'
 }
 
 /** The group every agent belongs to when the world names none. */
@@ -74,7 +143,13 @@ export const emptyWorld = (): World => ({
   skills: [{ id: 1, name: 'voice' }],
   roster: [],
   simulatedAgents: [],
-  externalNumbers: []
+  externalNumbers: [],
+  accessCodes: [],
+  colleagues: [],
+  traffic: [],
+  wrapUpMs: 0,
+  noAnswerThen: 'busy',
+  distribution: 'realFirst'
 })
 
 /** A compiled `externalNumbers[].pattern`: matches whole numbers only. */
@@ -92,12 +167,16 @@ export function compileNumberPattern (pattern: string): NumberPattern {
 export class WorldIndex {
   readonly roster = new Map<string, RosterAgent>()
   readonly simulated = new Map<string, SimulatedAgent>()
+  readonly accessCodes = new Map<string, AccessCode>()
+  readonly skills = new Map<number, Skill>()
   private readonly exact = new Map<string, ExternalNumber>()
   private readonly patterns: Array<{ re: NumberPattern | undefined, source: string, spec: ExternalNumber }> = []
 
   constructor (readonly world: World) {
     for (const a of world.roster) this.roster.set(a.id, a)
     for (const a of world.simulatedAgents) this.simulated.set(a.id, a)
+    for (const c of world.accessCodes) this.accessCodes.set(c.inno, c)
+    for (const k of world.skills) this.skills.set(k.id, k)
     for (const n of world.externalNumbers) {
       if (n.number !== undefined) this.exact.set(n.number, n)
       else if (n.pattern !== undefined) this.patterns.push({ re: undefined, source: n.pattern, spec: n })

@@ -81,11 +81,11 @@ export default fp(async function faults (app: FastifyInstance) {
       }
     }
     if (agent === undefined || !sim.agents.has(agent)) return false
-    if ('expireGuid' in a) sim.expireGuid(agent)
+    if ('expireGuid' in a) app.control.expireGuid(agent)
     else if ('forceSignOut' in a) sim.signOutNow(sim.signedIn(agent), `fault ${rule.name ?? rule.id}`)
-    else if ('dropNextEvent' in a) sim.eventFault(agent, 'drop')
-    else if ('duplicateNextEvent' in a) sim.eventFault(agent, 'duplicate')
-    else if ('delayEventsMs' in a) sim.eventFault(agent, 'delay', a.delayEventsMs)
+    else if ('dropNextEvent' in a) app.control.eventFault(agent, 'drop')
+    else if ('duplicateNextEvent' in a) app.control.eventFault(agent, 'duplicate')
+    else if ('delayEventsMs' in a) app.control.eventFault(agent, 'delay', a.delayEventsMs)
     return false
   }
 

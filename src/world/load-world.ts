@@ -220,6 +220,14 @@ function applyWorld (world: World, data: WorldFile, file: string): void {
   if (data.restReasons !== undefined) world.restReasons = data.restReasons
   if (data.ivrs !== undefined) world.ivrs = data.ivrs
   if (data.simulatedAgents !== undefined) world.simulatedAgents = data.simulatedAgents.map(a => ({ ...a, id: String(a.id) }))
+  if (data.accessCodes !== undefined) world.accessCodes = data.accessCodes
+  if (data.colleagues !== undefined) world.colleagues = data.colleagues.map(c => ({ ...c, id: c.id === undefined ? undefined : String(c.id), idFrom: c.idFrom === undefined ? undefined : String(c.idFrom) }))
+  if (data.traffic !== undefined) world.traffic = data.traffic
+  if (data.wrapUpMs !== undefined) world.wrapUpMs = data.wrapUpMs
+  if (data.noAnswerThen !== undefined) world.noAnswerThen = data.noAnswerThen
+  if (data.distribution !== undefined) world.distribution = data.distribution
+  const centerProblems = contactCenterProblems(world)
+  if (centerProblems.length > 0) throw new WorldFileError(centerProblems.map(p => `${file}: ${p}`))
   if (data.externalNumbers !== undefined) {
     const problems = externalNumberProblems(data.externalNumbers, (i, field) => `${file}: externalNumbers.${i}${field === undefined ? '' : `.${field}`}`)
     if (problems.length > 0) throw new WorldFileError(problems)
@@ -265,4 +273,27 @@ export function readValidatedFile (file: string, schema: TSchema, lists: Record<
     })
   }
   return parsed.data
+}
+
+/** Rules across the contact centre's lists: references to skills and codes that exist, one id or a population. */
+function contactCenterProblems (world: World): string[] {
+  const skills = new Set(world.skills.map(k => k.id))
+  const codes = new Set(world.accessCodes.map(c => c.inno))
+  const problems: string[] = []
+  world.skills.forEach((k, i) => {
+    if (typeof k.overflow === 'number' && !skills.has(k.overflow)) problems.push(`skills.${i}.overflow: no skill ${k.overflow}`)
+  })
+  world.accessCodes.forEach((c, i) => { if (!skills.has(c.skill)) problems.push(`accessCodes.${i}.skill: no skill ${c.skill}`) })
+  world.colleagues.forEach((c, i) => {
+    if ((c.id === undefined) === (c.count === undefined)) problems.push(`colleagues.${i}: give either id, or count with idFrom`)
+    if (c.count !== undefined && c.idFrom === undefined) problems.push(`colleagues.${i}.idFrom: needed with count`)
+    for (const k of c.skills) if (!skills.has(k)) problems.push(`colleagues.${i}.skills: no skill ${k}`)
+  })
+  world.traffic.forEach((tr, i) => {
+    if ((tr.to === undefined) === (tr.skill === undefined)) problems.push(`traffic.${i}: give exactly one of to or skill`)
+    if (tr.to !== undefined && !codes.has(tr.to)) problems.push(`traffic.${i}.to: no access code ${tr.to}`)
+    if (tr.skill !== undefined && !skills.has(tr.skill)) problems.push(`traffic.${i}.skill: no skill ${tr.skill}`)
+    if ((tr.perHour === undefined) === (tr.schedule === undefined)) problems.push(`traffic.${i}: give exactly one of perHour or schedule`)
+  })
+  return problems
 }

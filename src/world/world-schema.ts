@@ -15,12 +15,58 @@ const PeerFields = {
   hangUpAfterMs: Type.Optional(Ms)
 }
 
+const DrawSchema = Type.Union([
+  Ms,
+  Type.Object({ mean: Ms }, { additionalProperties: false }),
+  Type.Object({ min: Ms, max: Ms }, { additionalProperties: false })
+])
+const Clock = Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' })
+const Digits = Type.String({ pattern: '^[0-9*#]{1,24}$' })
+
+const ContactCenterFields = {
+  accessCodes: Type.Optional(Type.Array(Type.Object({
+    inno: Digits,
+    skill: Type.Integer({ minimum: 0 }),
+    description: Type.Optional(Type.String()),
+    ivrDelayMs: Type.Optional(Ms)
+  }, { additionalProperties: false }))),
+  colleagues: Type.Optional(Type.Array(Type.Object({
+    id: Type.Optional(Id),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+    idFrom: Type.Optional(Id),
+    name: Type.Optional(Type.String()),
+    skills: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }),
+    answerAfterMs: Type.Optional(DrawSchema),
+    handleTimeMs: Type.Optional(DrawSchema),
+    wrapUpMs: Type.Optional(DrawSchema)
+  }, { additionalProperties: false }))),
+  traffic: Type.Optional(Type.Array(Type.Object({
+    to: Type.Optional(Digits),
+    skill: Type.Optional(Type.Integer({ minimum: 0 })),
+    perHour: Type.Optional(Type.Number({ minimum: 0, maximum: 3600000 })),
+    schedule: Type.Optional(Type.Array(Type.Object({ from: Clock, to: Clock, perHour: Type.Number({ minimum: 0, maximum: 3600000 }) }, { additionalProperties: false }))),
+    patienceMs: Type.Optional(DrawSchema),
+    talkMs: Type.Optional(DrawSchema),
+    callerPrefix: Type.Optional(Type.String({ pattern: '^[0-9]{0,16}$' })),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    callappdata: Type.Optional(Type.String({ maxLength: 16384 }))
+  }, { additionalProperties: false }))),
+  wrapUpMs: Type.Optional(Ms),
+  noAnswerThen: Type.Optional(Type.Union([Type.Literal('busy'), Type.Literal('idle')])),
+  distribution: Type.Optional(Type.Union([Type.Literal('realFirst'), Type.Literal('longestIdle')]))
+}
+
 export const WorldFileSchema = Type.Object({
   name: Type.Optional(Type.String()),
   description: Type.Optional(Type.String()),
   ringTimeoutMs: Type.Optional(Ms),
   defaultCaller: Type.Optional(Type.String({ pattern: '^[0-9]{0,24}$' })),
-  skills: Type.Optional(Type.Array(Type.Object({ id: Type.Integer({ minimum: 0 }), name: Type.String() }, { additionalProperties: false }))),
+  skills: Type.Optional(Type.Array(Type.Object({
+    id: Type.Integer({ minimum: 0 }),
+    name: Type.String(),
+    capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+    overflow: Type.Optional(Type.Union([Type.Literal('busy'), Type.Integer({ minimum: 0 })]))
+  }, { additionalProperties: false }))),
   agents: Type.Optional(Type.Array(Type.Object({
     id: Id,
     password: Type.Optional(Type.String({ maxLength: 32 })),
@@ -49,7 +95,8 @@ export const WorldFileSchema = Type.Object({
     number: Type.Optional(Type.String({ pattern: '^[0-9*#]{1,24}$' })),
     pattern: Type.Optional(Type.String()),
     ...PeerFields
-  }, { additionalProperties: false })))
+  }, { additionalProperties: false }))),
+  ...ContactCenterFields
 }, { additionalProperties: false })
 
 export type WorldFile = Static<typeof WorldFileSchema>
@@ -96,6 +143,18 @@ export const FaultRuleSchema = Type.Object({
   action: FaultActionSchema
 }, { additionalProperties: false })
 
+/** A customer calling in (control API `POST /__mock/customers`, timeline `customerCall`). */
+export const CustomerCallSchema = Type.Object({
+  from: Type.String({ pattern: '^[0-9*#]{1,24}$' }),
+  to: Type.Optional(Type.String({ pattern: '^[0-9*#]{1,24}$' })),
+  skillid: Type.Optional(Type.Integer({ minimum: 0 })),
+  agent: Type.Optional(Type.String({ pattern: '^[0-9]{1,24}$' })),
+  callappdata: Type.Optional(Type.String({ maxLength: 16384 })),
+  patienceMs: Type.Optional(Ms),
+  talkMs: Type.Optional(Ms),
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 }))
+}, { additionalProperties: false })
+
 const AgentArg = Type.Object({ agent: Type.Optional(AgentRef) }, { additionalProperties: false })
 
 export const AgentStateName = Type.Union(['idle', 'busy', 'rest', 'work', 'signedOut'].map(s => Type.Literal(s)))
@@ -109,7 +168,8 @@ const TimelineAction = Type.Union([
   Type.Object({
     inject: Type.Object({ agent: Type.Optional(AgentRef), eventType: Str, content: Type.Optional(Type.Unknown()) }, { additionalProperties: false })
   }, { additionalProperties: false }),
-  Type.Object({ armFault: FaultRuleSchema }, { additionalProperties: false })
+  Type.Object({ armFault: FaultRuleSchema }, { additionalProperties: false }),
+  Type.Object({ customerCall: CustomerCallSchema }, { additionalProperties: false })
 ])
 
 export const TimelineStepSchema = Type.Object({

@@ -148,7 +148,7 @@ t.test('--clock virtual: advancing fires ring timeouts and ends long-poll holds'
   await advance(1)
   t.same(await events(app, A, guid), ['AgentEvent_Inside_Call_Fail', 'AgentOther_PhoneRelease', 'AgentState_Ready'])
 
-  app.simulator.opts.pollWaitMs = 10000
+  app.simulator.settings.pollWaitMs = 10000
   let answered: LightMyRequestResponse | undefined
   const held = app.inject({ method: 'GET', url: `${GW}/agentevent/${A}`, headers: { guid } }).then(r => { answered = r; return r })
   const agent = app.simulator.agents.get(A)!

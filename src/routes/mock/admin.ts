@@ -6,15 +6,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import Type, { type TSchema } from 'typebox'
 import { ClockRunawayError, ManualClock, type Clock } from '../../domain/clock.js'
-import { GatewayError } from '../../domain/errors.js'
+import { callState } from '../../domain/call-model.js'
+import { ControlRefusal, GatewayError } from '../../domain/errors.js'
 import type { JournalQuery } from '../../domain/journal.js'
 import type { ForcedState } from '../../domain/scenario.js'
 import type { ScenarioRegistry } from '../../domain/scenario-registry.js'
+import type { CustomerCallInput } from '../../domain/contact-center.js'
 import { AdminError } from '../../plugins/envelope.js'
 import { LoginBody } from '../../schemas/gateway.js'
-import { AgentStateName, FaultRuleSchema, ScenarioFileSchema, type FaultRuleInput, type ScenarioFile } from '../../world/world-schema.js'
+import { AgentStateName, CustomerCallSchema, FaultRuleSchema, ScenarioFileSchema, type FaultRuleInput, type ScenarioFile } from '../../world/world-schema.js'
 import { scenarioFromData, toRule, WorldFileError } from '../../world/load-world.js'
-import { agentView, callView } from './views.js'
+import { agentView, callView, queuesView } from './views.js'
 
 declare module 'fastify' {
   interface FastifyInstance { scenarios: ScenarioRegistry }
@@ -33,6 +35,8 @@ interface AdminRoute {
   body?: TSchema
   handler: Handler
 }
+
+const REFUSAL_STATUS = { notFound: 404, conflict: 409, invalid: 400 } as const
 
 /** The clock as the control API shows it: read once, so `now` and `iso` are the same instant. */
 export function clockView (clock: Clock): { mode: 'virtual' | 'real', now: number, iso: string } {
@@ -75,6 +79,7 @@ function p<T> (req: FastifyRequest): T { return req.params as T }
 
 export function adminRoutes (app: FastifyInstance): AdminRoute[] {
   const sim = app.simulator
+  const control = app.control
   const scenarios = app.scenarios
   const agentOr404 = (id: string): ReturnType<typeof sim.signedIn> => {
     const a = sim.agents.get(id)
@@ -88,14 +93,15 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
   }
   const farEnd = (action: 'answer' | 'reject' | 'hangup' | 'hold'): Handler => (req) => {
     const call = callOr404(p<{ callid: string }>(req).callid)
-    if (call.state === 'released') throw new AdminError(409, `call ${call.callid} has ended`)
+    const state = callState(call)
+    if (state === 'released') throw new AdminError(409, `call ${call.callid} has ended`)
     if (action === 'answer' || action === 'reject') {
-      if (call.state !== 'alerting') throw new AdminError(409, `call ${call.callid} is ${call.state}, not ringing`)
+      if (state !== 'alerting') throw new AdminError(409, `call ${call.callid} is ${state}, not ringing`)
       if (action === 'answer') sim.calls.farAnswer(call.callid)
       else sim.calls.farHangUp(call.callid)
     } else if (action === 'hangup') sim.calls.farHangUp(call.callid)
     else {
-      if (call.state !== 'talking') throw new AdminError(409, `call ${call.callid} is ${call.state}, not talking`)
+      if (state !== 'talking') throw new AdminError(409, `call ${call.callid} is ${state}, not talking`)
       sim.calls.farHold(call.callid)
     }
     return callView(call)
@@ -113,7 +119,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       url: '/__mock/reset',
       summary: 'Everything back to start: agents signed out, calls gone, queues, history and journal empty, scenario at its first step',
       handler: () => {
-        sim.resetAll()
+        control.resetAll()
         app.journal.clear()
         sim.faults.clear('api')
         scenarios.reset()
@@ -148,7 +154,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       summary: 'Sign one agent out silently and forget its history',
       params: Id,
       handler: (req) => {
-        sim.resetAgent(p<{ id: string }>(req).id)
+        control.resetAgent(p<{ id: string }>(req).id)
         return { reset: true }
       }
     },
@@ -161,7 +167,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       handler: (req) => {
         const id = p<{ id: string }>(req).id
         agentOr404(id)
-        sim.setState(id, (req.body as { state: ForcedState }).state)
+        control.setState(id, (req.body as { state: ForcedState }).state)
         const a = sim.agents.get(id)
         return a === undefined ? { id, status: 'signedOut' } : agentView(sim, a)
       }
@@ -184,7 +190,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
         const id = p<{ id: string }>(req).id
         const a = agentOr404(id)
         const body = req.body as { eventType: string, content?: unknown }
-        sim.inject(id, body.eventType, body.content ?? null)
+        control.inject(id, body.eventType, body.content ?? null)
         return { queued: true, queueLength: a.queue.length }
       }
     },
@@ -212,6 +218,19 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     { method: 'POST', url: '/__mock/calls/:callid/answer', summary: 'The far end answers a ringing call', params: CallId, handler: farEnd('answer') },
     { method: 'POST', url: '/__mock/calls/:callid/reject', summary: 'The far end rejects a ringing call', params: CallId, handler: farEnd('reject') },
     { method: 'POST', url: '/__mock/calls/:callid/hangup', summary: 'The far end hangs up', params: CallId, handler: farEnd('hangup') },
+    {
+      method: 'POST',
+      url: '/__mock/customers',
+      summary: 'A customer calls in: to an access code (to), a skill queue (skillid) or one idle agent (agent)',
+      body: CustomerCallSchema,
+      handler: (req) => ({ callid: control.customerCall(req.body as CustomerCallInput) })
+    },
+    {
+      method: 'GET',
+      url: '/__mock/queues',
+      summary: 'Skill queues: waiting customers (best first), agents on the skill, and the figures so far',
+      handler: () => ({ queues: queuesView(sim) })
+    },
     { method: 'POST', url: '/__mock/calls/:callid/hold', summary: 'The far end puts the call on hold (no agent event: the gateway has none)', params: CallId, handler: farEnd('hold') },
 
     // journal
@@ -375,6 +394,7 @@ export async function registerAdmin (app: FastifyInstance): Promise<void> {
           return await r.handler(req, reply)
         } catch (err) {
           if (err instanceof GatewayError) throw new AdminError(adminStatus(err.key), `${err.retcode} ${err.message}`)
+          if (err instanceof ControlRefusal) throw new AdminError(REFUSAL_STATUS[err.kind], err.message)
           throw err
         }
       }

@@ -1,0 +1,125 @@
+/**
+ * The call model (issue #11), after the one telephony standards use (ECMA-269 CSTA): devices
+ * (an agent's phone, a simulated agent, an external number, a customer, a skill queue), calls, and
+ * connections between a call and a device, each with its own state. Connection changes go through
+ * `connectionMachine`, a pure transition table like the agent machine's; the call engine applies
+ * them and the flow table (call-flows.ts) turns them into each agent's events. docs/call-model.md
+ * draws it.
+ */
+import type { TimerHandle } from './clock.js'
+import type { PeerSpec } from './world.js'
+
+/** A device a call can connect: who or what is on the other end of a connection. */
+export type Device =
+  | { kind: 'agent', id: string }
+  /** A simulated colleague of the world file (answers internal calls by its behaviour). */
+  | { kind: 'simAgent', id: string, spec: PeerSpec }
+  /** A dialled number outside the contact centre (call-out). */
+  | { kind: 'external', id: string, spec: PeerSpec }
+  /** A customer calling in; `id` is the caller number. */
+  | { kind: 'customer', id: string }
+  /** A skill queue holding a customer's call until the ACD offers it. `id` is the skill id. */
+  | { kind: 'queue', id: string }
+
+export type DeviceKind = Device['kind']
+
+/**
+ * CSTA connection states: `initiated` (the caller dialled, nobody answered yet), `queued` (held by
+ * a queue device), `alerting` (ringing at the device), `connected`, `held`, `cleared`.
+ */
+export type ConnState = 'initiated' | 'queued' | 'alerting' | 'connected' | 'held' | 'cleared'
+
+/** What can happen to one connection. */
+export type ConnOp = 'answer' | 'hold' | 'retrieve' | 'clear'
+
+/** The transition table: a missing (state, op) pair is refused (the engine answers its retcode). */
+export const connectionMachine: Record<ConnState, Partial<Record<ConnOp, ConnState>>> = {
+  initiated: { answer: 'connected', clear: 'cleared' },
+  queued: { clear: 'cleared' },
+  alerting: { answer: 'connected', clear: 'cleared' },
+  connected: { hold: 'held', clear: 'cleared' },
+  held: { retrieve: 'connected', clear: 'cleared' },
+  cleared: {}
+}
+
+/** The next state, or undefined when the table refuses the operation. Pure. */
+export function nextConnState (state: ConnState, op: ConnOp): ConnState | undefined {
+  return connectionMachine[state][op]
+}
+
+export interface Connection {
+  device: Device
+  /** The side that placed the call, or a side it reached. */
+  role: 'caller' | 'called'
+  state: ConnState
+  /** The last state before `cleared` (what the control API shows for an ended call). */
+  lastLive: ConnState
+}
+
+/** `0` inbound (ACD), `6` internal, `7` call-out (spec: feature is fixed for the whole call). */
+export type CallFeature = '0' | '6' | '7'
+
+export interface Call {
+  callid: string
+  feature: CallFeature
+  internal: boolean
+  /** Shown as caller in events and call data. */
+  callerNumber: string
+  /** Called agent id, dialled number, or the access code a customer dialled. */
+  called: string
+  connections: Connection[]
+  /** Ended: every connection cleared, kept for call-data queries. */
+  ended: boolean
+  /** The far end has put the call on hold (control API; the gateway sends no event for it). */
+  farHeld: boolean
+  callappdata: string
+  skillid: number | undefined
+  beginTime: number
+  answerTime: number | undefined
+  endTime: number | undefined
+  timers: TimerHandle[]
+  /** A customer's call: the customer hangs up this long after being connected. */
+  talkMs: number | undefined
+}
+
+/** The call as a whole, as the control API shows it. */
+export function callState (call: Call): 'alerting' | 'talking' | 'released' {
+  if (call.ended) return 'released'
+  return call.answerTime === undefined ? 'alerting' : 'talking'
+}
+
+/** Apply an operation to a connection; false when the table refuses it (nothing changes). */
+export function moveConnection (conn: Connection, op: ConnOp): boolean {
+  const next = nextConnState(conn.state, op)
+  if (next === undefined) return false
+  if (next === 'cleared') conn.lastLive = conn.state
+  else conn.lastLive = next
+  conn.state = next
+  return true
+}
+
+export function connect (device: Device, role: Connection['role'], state: ConnState): Connection {
+  return { device, role, state, lastLive: state }
+}
+
+/** The connection of an agent's phone in a call, if any. */
+export function agentConnection (call: Call | undefined, agentId: string): Connection | undefined {
+  if (call === undefined) return undefined
+  for (const c of call.connections) if (c.device.kind === 'agent' && c.device.id === agentId) return c
+  return undefined
+}
+
+/** The connection of the call's caller. */
+export function callerConnection (call: Call): Connection | undefined {
+  return call.connections.find(c => c.role === 'caller')
+}
+
+/** Live (not cleared) connections. */
+export function liveConnections (call: Call): Connection[] {
+  return call.connections.filter(c => c.state !== 'cleared')
+}
+
+/** Whether an agent takes part in a call (connected, held, ringing or dialling): the strict-auth check. */
+export function callHasParty (call: Call, agentId: string): boolean {
+  return agentConnection(call, agentId) !== undefined
+}
