@@ -9,6 +9,7 @@ import { ManualClock, RealClock, type Clock } from './domain/clock.js'
 import { createIdSource } from './domain/ids.js'
 import type { Scenario } from './domain/scenario.js'
 import { ScenarioRegistry } from './domain/scenario-registry.js'
+import { CenterQueries } from './domain/center-queries.js'
 import { Control } from './domain/control.js'
 import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
@@ -24,6 +25,7 @@ import { clientErrorHandler, expectationFailed, frameworkErrors } from './plugin
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
 import inventory from './routes/agentgateway/inventory.js'
+import queues from './routes/agentgateway/queues.js'
 import onlineagent from './routes/agentgateway/onlineagent.js'
 import voicecall from './routes/agentgateway/voicecall.js'
 import { registerAdmin } from './routes/mock/admin.js'
@@ -32,7 +34,7 @@ import health from './routes/mock/health.js'
 import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios } from './world/load-world.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { simulator: Simulator, control: Control, mockConfig: Config }
+  interface FastifyInstance { simulator: Simulator, control: Control, queries: CenterQueries, mockConfig: Config }
 }
 
 export interface BuildOptions {
@@ -127,6 +129,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   app.decorate('simulator', simulator)
   const control = new Control(simulator)
   app.decorate('control', control)
+  app.decorate('queries', new CenterQueries(simulator))
   app.decorate('mockConfig', config)
   const registry = new ScenarioRegistry(simulator, control, fallback)
   for (const s of scenarios) registry.add(s)
@@ -156,6 +159,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     await gw.register(voicecall)
     await gw.register(calldata)
     await gw.register(inventory)
+    await gw.register(queues)
   }, { prefix: GATEWAY_PREFIX })
   return app
 }

@@ -74,9 +74,14 @@ export interface SkillFigures {
   /** Sum of waits (queue entry to answer) of the answered, ms. */
   totalWaitMs: number
   longestWaitMs: number
+  /** Answered within SERVICE_LEVEL_MS of joining the queue. */
+  withinServiceLevel: number
 }
 
-const blankFigures = (): SkillFigures => ({ offered: 0, answered: 0, abandoned: 0, overflowed: 0, totalWaitMs: 0, longestWaitMs: 0 })
+/** Waits answered within this time count toward the service level (the common 80/20 rule's 20 s). */
+export const SERVICE_LEVEL_MS = 20000
+
+const blankFigures = (): SkillFigures => ({ offered: 0, answered: 0, abandoned: 0, overflowed: 0, totalWaitMs: 0, longestWaitMs: 0, withinServiceLevel: 0 })
 
 export class ContactCenter implements CallListener {
   private readonly queues = new Map<number, Waiting[]>()
@@ -332,6 +337,7 @@ export class ContactCenter implements CallListener {
       f.answered++
       f.totalWaitMs += wait
       if (wait > f.longestWaitMs) f.longestWaitMs = wait
+      if (wait <= SERVICE_LEVEL_MS) f.withinServiceLevel++
     }
     const colleague = this.colleagues.get(this.colleagueOf.get(call.callid) ?? '')
     if (colleague !== undefined) { colleague.status = 'talking'; colleague.since = this.host.clock.now() }

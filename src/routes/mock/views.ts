@@ -61,7 +61,7 @@ export function queuesView (sim: Simulator): Array<Record<string, unknown>> {
       waiting: waiting.map(w => ({ callid: w.call.callid, from: w.call.callerNumber, called: w.call.called, priority: w.priority, waitingMs: now - w.since, requeues: w.requeues })),
       longestWaitMs: waiting.reduce((m, w) => Math.max(m, now - w.since), 0),
       agents: { loggedOn: agents.loggedOn, idle: agents.idle },
-      figures: figures ?? { offered: 0, answered: 0, abandoned: 0, overflowed: 0, totalWaitMs: 0, longestWaitMs: 0 }
+      figures: figures ?? { offered: 0, answered: 0, abandoned: 0, overflowed: 0, totalWaitMs: 0, longestWaitMs: 0, withinServiceLevel: 0 }
     }
   })
 }

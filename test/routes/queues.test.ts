@@ -1,0 +1,143 @@
+/**
+ * Gateway queries that watch the contact centre (issue #11, Part D §D3.2, §D1.6, §D4): queue
+ * lengths, ACD statistics, access codes, the call before answer, waiting calls and call data,
+ * with their figures checked at each step of customers arriving, waiting and being answered.
+ */
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { admin, build, call, drain, signIn } from '../helper.js'
+
+const A = '1001'
+const B = '1002'
+
+async function center (tt: Parameters<typeof build>[0]): Promise<{ app: FastifyInstance, clock: import('../../src/domain/clock.js').ManualClock, ga: string }> {
+  const ctx = await build(tt)
+  await admin(ctx.app, 'POST', '/__mock/scenarios', { name: 'no-colleagues', extends: 'default', colleagues: [] })
+  await admin(ctx.app, 'POST', '/__mock/scenarios/no-colleagues/activate')
+  const ga = await signIn(ctx.app, A, { body: { password: '', phonenum: '71001', autoanswer: false } })
+  await drain(ctx.app, A, ga)
+  return { ...ctx, ga }
+}
+
+const get = async (app: FastifyInstance, guid: string, path: string): Promise<unknown> => (await call(app, guid, 'GET', path)).json()
+const customer = async (app: FastifyInstance, body: Record<string, unknown>): Promise<string> =>
+  (await admin(app, 'POST', '/__mock/customers', { from: '13900001111', ...body })).json().callid
+
+t.test('queue lengths: waitnum, waitnumbyagent, skillwaitnum as customers come and go', async (t) => {
+  const { app, clock, ga } = await center(t)
+  const counts = async (): Promise<unknown[]> => [
+    await get(app, ga, `/queuedevice/${A}/waitnum`),
+    await get(app, ga, `/queuedevice/${A}/waitnumbyagent`),
+    await get(app, ga, `/queuedevice/${A}/skillwaitnum/1`),
+    await get(app, ga, `/queuedevice/${A}/skillwaitnum/2`)
+  ]
+  const n = (result: number): unknown => ({ message: 'success', retcode: '0', result })
+  t.strictSame(await counts(), [n(0), n(0), n(0), n(0)])
+  await call(app, ga, 'POST', `/onlineagent/${A}/saybusy`)
+  await customer(app, { to: '6001' })
+  await customer(app, { to: '6002', patienceMs: 1000 })
+  await customer(app, { to: '6002' })
+  t.strictSame(await counts(), [n(3), n(3), n(1), n(2)])
+  await call(app, ga, 'POST', `/onlineagent/${A}/resetskill/false?skillid=2`)
+  t.strictSame(await counts(), [n(3), n(2), n(1), n(2)], 'waitnumbyagent counts only the skills signed in to')
+  clock.advance(1000)
+  t.strictSame(await counts(), [n(2), n(1), n(1), n(1)], 'one hung up')
+  await call(app, ga, 'POST', `/onlineagent/${A}/cancelbusy`)
+  t.strictSame(await counts(), [n(1), n(0), n(1), n(0)], 'the agent (skill 2 only) was offered the billing customer')
+  t.match(await get(app, ga, `/queuedevice/${A}/skillwaitnum/77`), { retcode: '600-002' })
+  t.match(await get(app, ga, `/queuedevice/${A}/skillwaitnum/x`), { retcode: '000-002' })
+  t.match(await get(app, ga, `/queuedevice/${B}/waitnum`), { retcode: '100-006' })
+  t.match(await get(app, 'wrong', `/queuedevice/${A}/waitnum`), { retcode: '000-003' })
+})
+
+t.test('queryacdstat: the sample shape with live figures', async (t) => {
+  const { app, clock, ga } = await center(t)
+  await call(app, ga, 'POST', `/onlineagent/${A}/saybusy`)
+  await customer(app, { to: '6001' })
+  clock.advance(7000)
+  const res = (await call(app, ga, 'POST', `/queuedevice/${A}/queryacdstat`, { skills: ['1', 2, 99] })).json()
+  t.equal(res.retcode, '0')
+  t.strictSame(res.result, [
+    {
+      pilotNbr: '6001',
+      deviceNo: 1,
+      queueSize: 1,
+      queueTime: 7,
+      loadFactor: 65535,
+      estWaitTime: 0,
+      loggedOnAgents: 1,
+      availAgents: 0,
+      transferFlg: 0,
+      transferDeviceType: 255,
+      transferDeviceNo: 65535,
+      skillDescrip: 'voice',
+      resourceIdleRate: 0,
+      serviceLevel: 100,
+      oldCallIdEx: { dateTime: 4294967295000, dsn: 65535, server: 255, handle: 255 },
+      maxQueueSize: 100
+    },
+    {
+      pilotNbr: '6002',
+      deviceNo: 2,
+      queueSize: 0,
+      queueTime: 0,
+      loadFactor: 65535,
+      estWaitTime: 0,
+      loggedOnAgents: 1,
+      availAgents: 0,
+      transferFlg: 0,
+      transferDeviceType: 255,
+      transferDeviceNo: 65535,
+      skillDescrip: 'billing',
+      resourceIdleRate: 0,
+      serviceLevel: 100,
+      oldCallIdEx: { dateTime: 4294967295000, dsn: 65535, server: 255, handle: 255 },
+      maxQueueSize: 100
+    }
+  ], 'unknown skill ids are left out')
+  await call(app, ga, 'POST', `/onlineagent/${A}/cancelbusy`)
+  await drain(app, A, ga)
+  await call(app, ga, 'PUT', `/voicecall/${A}/answer`)
+  const after = (await call(app, ga, 'POST', `/queuedevice/${A}/queryacdstat`, { skills: [1] })).json().result[0]
+  t.match(after, { queueSize: 0, queueTime: 0, estWaitTime: 7, serviceLevel: 100, loggedOnAgents: 1, availAgents: 0 })
+  t.match((await call(app, ga, 'POST', `/queuedevice/${A}/queryacdstat`, { skills: 'x' })).json(), { retcode: '000-002' })
+  t.match((await call(app, ga, 'POST', `/queuedevice/${A}/queryacdstat`, { skills: Array.from({ length: 101 }, (_, i) => i) })).json(), { retcode: '000-002' })
+})
+
+t.test('innoinfo lists the access codes', async (t) => {
+  const { app, ga } = await center(t)
+  t.strictSame(await get(app, ga, `/queuedevice/${A}/innoinfo`), {
+    message: 'success',
+    retcode: '0',
+    result: [
+      { description: 'Voice hotline', id: 1, inno: '6001', vdnid: 1, mediatype: 5 },
+      { description: 'Billing hotline', id: 2, inno: '6002', vdnid: 1, mediatype: 5 }
+    ]
+  })
+})
+
+t.test('callinfobeforeanswer, waitcallinfo, appdata and setting call data', async (t) => {
+  const { app, ga } = await center(t)
+  t.strictSame(await get(app, ga, `/calldata/${A}/callinfobeforeanswer`), { message: '', retcode: '0', result: null }, 'nothing offered yet')
+  await call(app, ga, 'POST', `/onlineagent/${A}/saybusy`)
+  const waiting = await customer(app, { to: '6002', callappdata: 'vip' })
+  const list = (await get(app, ga, `/calldata/${A}/waitcallinfo/2`)) as { result: Array<Record<string, unknown>> }
+  t.match(list.result, [{ callid: waiting, callfeature: 0, caller: '13900001111', called: '6002', callskill: 'billing', callskillid: 2, calldata: 'vip', waittime: 0 }])
+  t.strictSame((await get(app, ga, `/calldata/${A}/waitcallinfo/1`) as { result: unknown }).result, [])
+  await call(app, ga, 'POST', `/onlineagent/${A}/cancelbusy`)
+  await drain(app, A, ga)
+  t.match(await get(app, ga, `/calldata/${A}/callinfobeforeanswer`), { retcode: '0', result: { callid: waiting, callfeature: 0, caller: '13900001111', called: '6002', callskill: 'billing', calldata: 'vip' } }, 'while ringing')
+  t.strictSame(await get(app, ga, `/calldata/${A}/appdata`), { message: '', retcode: '0', result: 'vip' })
+  const set = await call(app, ga, 'PUT', `/calldata/${A}/setcalldataex`, { callid: waiting, calldata: 'a\u0000b' })
+  t.strictSame(set.json(), { message: '', retcode: '0' })
+  t.strictSame(await get(app, ga, `/calldata/${A}/appdata?callId=${waiting}`), { message: '', retcode: '0', result: 'a\u0000b' }, 'NULs kept')
+  await call(app, ga, 'PUT', `/calldata/${A}/setcalldataex`, { calldata: Buffer.from('encoded').toString('base64'), isDataEncoded: true })
+  t.strictSame(await get(app, ga, `/calldata/${A}/appdata?isEncodeResult=true`), { message: '', retcode: '0', result: Buffer.from('encoded').toString('base64') })
+  await call(app, ga, 'PUT', `/calldata/${A}?calldata=old&callid=${waiting}`)
+  t.equal((await get(app, ga, `/calldata/${A}/callinfo`) as { result: { calldata: string } }).result.calldata, 'old')
+  t.match((await call(app, ga, 'PUT', `/calldata/${A}/setcalldataex`, { callid: '1-999', calldata: 'x' })).json(), { retcode: '400-001' })
+  t.match((await call(app, ga, 'PUT', `/calldata/${A}/setcalldataex`, {})).json(), { retcode: '400-002' })
+  t.match((await call(app, ga, 'PUT', `/calldata/${A}/setcalldataex`, { calldata: 'x'.repeat(16385) })).json(), { retcode: '000-002' })
+  await call(app, ga, 'DELETE', `/voicecall/${A}/release`)
+  t.match(await get(app, ga, `/calldata/${A}/appdata`), { retcode: '400-001' }, 'no call')
+})
