@@ -16,6 +16,7 @@ import { summariseProfile, type ProfileSummary } from './lib/profile.js'
 import { evaluateGoals, renderMarkdown, type Results } from './lib/report.js'
 import { cliEntry, installPeers, peerUnavailable, type PeerId } from './lib/servers.js'
 import { runCalls } from './workloads/calls.js'
+import { runDay, runInbound } from './workloads/center.js'
 import { runHeld, runIdle } from './workloads/scale.js'
 import { runStartup } from './workloads/startup.js'
 import { runThroughput, throughputRows } from './workloads/throughput.js'
@@ -24,7 +25,7 @@ const HELP = `Usage: npm run bench -- [options]
 
   --quick              smoke run for CI: workload a only, ~2 s per row, 1 repetition, no peers;
                        writes bench/results-quick.{md,json}; asserts nothing about speed
-  --only a,b,...       workloads to run (a–g; default all). Reference rows always run.
+  --only a,b,...       workloads to run (a–i; default all). Reference rows always run.
   --peers              also measure WireMock, Prism and Mockoon (installed on demand into bench/peers/)
   --duration S         counted seconds per measurement (default 10)
   --warmup S           warm-up seconds before counting (default 3)
@@ -204,6 +205,14 @@ async function main (argv: string[]): Promise<number> {
   if (opts.only.has('f')) {
     ctx.log(`== f. ${opts.idleAgents} idle agents`)
     partial.idle = await runIdle(ctx)
+  }
+  if (opts.only.has('h')) {
+    ctx.log('== h. customers calling in')
+    partial.inbound = await runInbound(ctx)
+  }
+  if (opts.only.has('i')) {
+    ctx.log('== i. a day on the virtual clock')
+    partial.day = await runDay(ctx)
   }
   if (opts.only.has('g')) {
     ctx.log('== g. start to ready')

@@ -1,5 +1,6 @@
 /** bench/results.json and bench/results.md: the measured rows, the ratios and the issue's goals. */
 import type { CallsResult } from '../workloads/calls.js'
+import type { DayResult, InboundResult } from '../workloads/center.js'
 import type { HeldResult, IdleResult } from '../workloads/scale.js'
 import type { StartRow } from '../workloads/startup.js'
 import type { RowResult } from '../workloads/throughput.js'
@@ -39,6 +40,8 @@ export interface Results {
   held?: HeldResult
   idle?: IdleResult
   startup?: StartRow[]
+  inbound?: InboundResult
+  day?: DayResult
   goals: Goal[]
   profiles: ProfileSummary[]
 }
@@ -106,6 +109,20 @@ export function evaluateGoals (r: Omit<Results, 'goals'>): Goal[] {
   if (r.idle !== undefined) {
     const v = r.idle.summary?.rssMb.median ?? Number.NaN
     goals.push({ id: 'f-rss', goal: `f: RSS with ${fmt(r.idle.agents)} signed-in idle agents`, target: '< 500 MB', measured: `${fmt(v)} MB`, met: Number.isFinite(v) ? v < 500 : null })
+  }
+  if (r.inbound !== undefined) {
+    const s = r.inbound.summary
+    const p99 = s?.p99.median ?? Number.NaN
+    const bad = (s?.lost.max ?? Number.NaN) + (s?.stuck.max ?? Number.NaN)
+    goals.push({ id: 'h-p99', goal: `h: ${fmt(r.inbound.agents)} auto-answer agents, ${fmt(r.inbound.rate)} customers/s, arrival→Auto_Answer p99`, target: '< 10 ms', measured: `${fmt(p99, 1)} ms`, met: Number.isFinite(p99) ? p99 < 10 : null })
+    goals.push({ id: 'h-lost', goal: 'h: customers lost or stuck', target: '0', measured: fmt(bad), met: Number.isFinite(bad) ? bad === 0 : null })
+  }
+  if (r.day !== undefined) {
+    const s = r.day.summary
+    const wall = s?.wallS.median ?? Number.NaN
+    const rss = s?.rssMaxMb.max ?? Number.NaN
+    goals.push({ id: 'i-wall', goal: `i: ${r.day.hours} h of traffic at ${r.day.perSecond}/s with ${fmt(r.day.colleagues)} colleagues, wall time`, target: '< 30 s', measured: `${fmt(wall, 1)} s`, met: Number.isFinite(wall) ? wall < 30 : null })
+    goals.push({ id: 'i-rss', goal: 'i: RSS over the day', target: '< 300 MB', measured: `${fmt(rss)} MB`, met: Number.isFinite(rss) ? rss < 300 : null })
   }
   if (r.startup !== undefined) {
     const g = r.startup.find(x => x.id === 'g')?.summary
@@ -193,6 +210,27 @@ export function renderMarkdown (r: Results): string {
     out.push('|---:|---:|---:|---:|---:|')
     out.push(`| ${fmt(r.idle.agents)} | ${range(s?.rssIdleMb)} | ${range(s?.rssMb)} | ${range(s?.kbPerAgent, 2)} | ${range(s?.signInsPerS)} |`)
     if (r.idle.notes.length > 0) out.push('', `- ${r.idle.notes.join('; ')}`)
+    out.push('')
+  }
+
+  if (r.inbound !== undefined) {
+    const s = r.inbound.summary
+    out.push('## h. Customers calling in', '')
+    out.push(`${fmt(r.inbound.agents)} agents signed in with auto answer hold \`GET agentevent\`; customers arrive through \`POST /__mock/customers\` at ${fmt(r.inbound.rate)}/s for ${fmt(r.inbound.seconds)} s, alternating two hotlines, and talk 1 s. Timed from sending the customer's call to \`AgentEvent_Auto_Answer\` on an agent's held poll. Config: ${r.inbound.config}.`, '')
+    out.push('| arrival→Auto_Answer p50 ms | p99 ms | max ms | answered | lost | stuck in a queue | errors | RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|---:|')
+    out.push(`| ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.answered)} | ${fmt(s?.lost.max)} | ${fmt(s?.stuck.max)} | ${fmt(s?.errors.max)} | ${range(s?.rssMb)} |`)
+    if (r.inbound.notes.length > 0) out.push('', `- ${r.inbound.notes.join('; ')}`)
+    out.push('')
+  }
+
+  if (r.day !== undefined) {
+    const s = r.day.summary
+    out.push('## i. A day on the virtual clock', '')
+    out.push(`${fmt(r.day.colleagues)} simulated colleagues; Poisson arrivals at ${fmt(r.day.perSecond)}/s over two hotlines; \`POST /__mock/clock/advance\` one hour at a time for ${r.day.hours} h. Config: ${r.day.config}.`, '')
+    out.push('| wall s | RSS start MB | RSS max MB | RSS end MB | offered | answered | abandoned | average wait s |', '|---:|---:|---:|---:|---:|---:|---:|---:|')
+    out.push(`| ${range(s?.wallS, 1)} | ${range(s?.rssStartMb)} | ${range(s?.rssMaxMb)} | ${range(s?.rssEndMb)} | ${range(s?.offered)} | ${range(s?.answered)} | ${range(s?.abandoned)} | ${range(s?.avgWaitS, 1)} |`)
+    out.push('', `RSS after each hour (max over repetitions), MB: ${r.day.rssByHour.map(x => fmt(x)).join(', ')}`)
+    if (r.day.notes.length > 0) out.push('', `- ${r.day.notes.join('; ')}`)
     out.push('')
   }
 
