@@ -30,6 +30,18 @@ export interface JournalMatch {
 
 export interface VerifyResult { ok: boolean, expected: string, actual: number, nearMisses: Array<{ entry: unknown, mismatches: string[] }> }
 
+/** A customer's call (`POST /__mock/customers`): exactly one of `to`, `skillid` or `agent`. */
+export interface CustomerCall {
+  from: string
+  to?: string
+  skillid?: number
+  agent?: string
+  callappdata?: string
+  patienceMs?: number
+  talkMs?: number
+  priority?: number
+}
+
 /** A control-API or gateway answer that was not what the helper expected. */
 export class MockGatewayError extends Error {
   constructor (message: string, readonly status: number, readonly body: unknown) { super(message); this.name = 'MockGatewayError' }
@@ -89,6 +101,9 @@ export function adminClient (url: string, token = '') {
       hangUp: (callid: string) => ok('POST', `/__mock/calls/${enc(callid)}/hangup`),
       hold: (callid: string) => ok('POST', `/__mock/calls/${enc(callid)}/hold`)
     },
+    /** A customer calls in: to an access code (`to`), a skill queue (`skillid`) or one idle agent (`agent`); returns the call id. */
+    customerCalls: async (call: CustomerCall) => (await ok<{ callid: string }>('POST', '/__mock/customers', call)).callid,
+    queues: async () => (await ok<{ queues: Json[] }>('GET', '/__mock/queues')).queues,
     journal: {
       find: async (match: JournalMatch & { limit?: number } = {}) => (await ok<{ entries: Json[] }>('GET', `/__mock/journal${q({ ...match, body: undefined })}`)).entries,
       count: async (match: JournalMatch = {}) => (await ok<{ count: number }>('GET', `/__mock/journal/count${q({ ...match, body: undefined })}`)).count,

@@ -1,5 +1,5 @@
 /** Public API of the package: start a mock gateway in-process, or build one to inject into. */
-export { startMockGateway, adminClient, gatewayClient, MockGatewayError, type MockGateway, type MockGatewayOptions, type AdminClient, type GatewayClient } from './client.js'
+export { startMockGateway, adminClient, gatewayClient, MockGatewayError, type MockGateway, type MockGatewayOptions, type AdminClient, type GatewayClient, type CustomerCall } from './client.js'
 export { buildApp, type BuildOptions } from './app.js'
 export { startServer, type RunningServer } from './server.js'
 export { defaultConfig, parseConfig, type Config } from './config.js'

@@ -49,6 +49,20 @@ t.test('the admin client covers agents, events, calls, faults and scenarios', as
   await t.rejects(mock.admin.agents.get('1002'), { name: 'MockGatewayError', status: 404 } as unknown as Error)
 })
 
+t.test('admin.customerCalls: a customer rings the agent; the queues show the figures', async (t) => {
+  const mock = await startMockGateway({ clock: 'virtual', pollWaitMs: 0 })
+  t.teardown(() => mock.close())
+  await mock.gateway.signIn('1001', { autoanswer: false })
+  const callid = await mock.admin.customerCalls({ from: '13900001111', agent: '1001' })
+  const events = []
+  for (let e = await mock.gateway.poll('1001'); e !== undefined; e = await mock.gateway.poll('1001')) events.push(e.eventType)
+  t.same(events.slice(-3), ['AgentOther_PhoneOffhook', 'AgentEvent_Ringing', 'AgentEvent_Customer_Alerting'])
+  t.match(callid, /^\d+-\d+$/)
+  const queues = await mock.admin.queues()
+  t.same(queues.map(q => q.skillid), [1, 2])
+  await t.rejects(mock.admin.customerCalls({ from: '1', to: '999' }), { name: 'MockGatewayError', status: 404 } as unknown as Error)
+})
+
 t.test('the built package works from ESM and CommonJS consumers', async (t) => {
   const dir = t.testdir({})
   const pkg = join(dir, 'node_modules', 'cc-gateway-mock')
