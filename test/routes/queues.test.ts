@@ -104,6 +104,14 @@ t.test('queryacdstat: the sample shape with live figures', async (t) => {
   t.match((await call(app, ga, 'POST', `/queuedevice/${A}/queryacdstat`, { skills: Array.from({ length: 101 }, (_, i) => i) })).json(), { retcode: '000-002' })
 })
 
+t.test('queryskillstat: the same records, for the skills named or every skill', async (t) => {
+  const { app, ga } = await center(t)
+  const all = (await call(app, ga, 'POST', `/queuedevice/${A}/queryskillstat`, {})).json()
+  t.same(all.result.map((r: { deviceNo: number }) => r.deviceNo), [1, 2])
+  const one = (await call(app, ga, 'POST', `/queuedevice/${A}/queryskillstat`, { skills: [2] })).json()
+  t.match(one.result, [{ deviceNo: 2, skillDescrip: 'billing', queueSize: 0 }])
+})
+
 t.test('innoinfo lists the access codes', async (t) => {
   const { app, ga } = await center(t)
   t.strictSame(await get(app, ga, `/queuedevice/${A}/innoinfo`), {

@@ -23,6 +23,9 @@ const queues: FastifyPluginAsyncTypebox = async (app) => {
     (req) => ok(q.skillWaitNum(req.params.agentid, req.params.skillid)))
   app.post('/queuedevice/:agentid/queryacdstat', { schema: { params: AgentIdParams, body: AcdStatBody }, config: { op: 'queryStatInfoOfAcd', auth: 'agent' } },
     (req) => ok(q.acdStat(req.params.agentid, req.body.skills)))
+  // Not captured (Appendix A only): the same records as queryacdstat, for the skills named, or all.
+  app.post('/queuedevice/:agentid/queryskillstat', { schema: { params: AgentIdParams, body: Type.Optional(Type.Object({ skills: Type.Optional(AcdStatBody.properties.skills) })) }, config: { op: 'querySkillStat', auth: 'agent' } },
+    (req) => ok(q.acdStat(req.params.agentid, req.body?.skills ?? app.simulator.world.world.skills.map(s => s.id))))
   app.get('/queuedevice/:agentid/innoinfo', { ...agent, config: { op: 'queryInNoOnVDN', auth: 'agent' } },
     (req) => ok(q.accessCodes(req.params.agentid)))
 }
