@@ -120,11 +120,11 @@ const step = (name: string, run: (m: M, r: Real) => Promise<void>): Cmd => ({
 const agentArb = fc.constantFrom(...AGENTS)
 
 const customerCmd = fc.record({ to: fc.constantFrom('6001', '6002', undefined), skill: fc.constantFrom(1, 2), priority: fc.integer({ min: 0, max: 3 }), patience: fc.option(fc.integer({ min: 1, max: 60000 }), { nil: undefined }), talk: fc.option(fc.integer({ min: 1, max: 60000 }), { nil: undefined }) })
-    .map(c => step(`customer ${JSON.stringify(c)}`, async (m, r) => {
-      const res = await admin(r.app, 'POST', '/__mock/customers', { from: '13900001111', ...(c.to === undefined ? { skillid: c.skill } : { to: c.to }), priority: c.priority, ...(c.patience === undefined ? {} : { patienceMs: c.patience }), ...(c.talk === undefined ? {} : { talkMs: c.talk }) })
-      if (res.statusCode !== 200) throw new Error(`customer refused: ${res.body}`)
-      m.customers.add(res.json().callid)
-    }))
+  .map(c => step(`customer ${JSON.stringify(c)}`, async (m, r) => {
+    const res = await admin(r.app, 'POST', '/__mock/customers', { from: '13900001111', ...(c.to === undefined ? { skillid: c.skill } : { to: c.to }), priority: c.priority, ...(c.patience === undefined ? {} : { patienceMs: c.patience }), ...(c.talk === undefined ? {} : { talkMs: c.talk }) })
+    if (res.statusCode !== 200) throw new Error(`customer refused: ${res.body}`)
+    m.customers.add(res.json().callid)
+  }))
 
 const signInCmd = fc.tuple(agentArb, fc.boolean()).map(([a, auto]) => step(`sign in ${a} autoanswer=${auto}`, async (m, r) => {
   const res = await r.app.inject({ method: 'PUT', url: `${GW}/onlineagent/${a}/forcelogin`, payload: { password: '', phonenum: `7${a}`, autoanswer: auto, releasephone: true } })
