@@ -15,6 +15,7 @@ import type { Agent } from './agent.js'
 import type { CallEngine, CallListener } from './call-engine.js'
 import type { Call } from './call-model.js'
 import type { Clock, TimerHandle } from './clock.js'
+import { DEFAULT_ROLES, type DirectoryEntry } from './directory.js'
 import { ControlRefusal } from './errors.js'
 import type { ColleagueSpec, Draw, Skill, TrafficSpec, WorldIndex } from './world.js'
 
@@ -100,6 +101,8 @@ export class ContactCenter implements CallListener {
   private callerSeq = 0
   private distributing = false
   private again = false
+  /** When the world's colleagues were created (their sign-in time in the directory). */
+  private loadedAt = 0
 
   constructor (private readonly host: CenterHost, private readonly random: () => number) {}
 
@@ -111,6 +114,7 @@ export class ContactCenter implements CallListener {
     this.colleagues.clear()
     this.idleColleagues.clear()
     const now = this.host.clock.now()
+    this.loadedAt = now
     for (const spec of this.host.world.world.colleagues) {
       for (const id of colleagueIds(spec)) {
         if (this.colleagues.has(id)) continue
@@ -456,6 +460,33 @@ export class ContactCenter implements CallListener {
   customerOf (callid: string): { requeues: number, lastReleaseAgent: string | undefined } | undefined {
     const w = this.pending.get(callid)
     return w === undefined ? undefined : { requeues: w.requeues, lastReleaseAgent: w.lastReleaseAgent }
+  }
+
+  /**
+   * The simulated colleagues as the agent directory lists them (a directory source): signed in to
+   * their skills, idle, ringing or talking (agentState 7), or in wrap-up (5).
+   */
+  * directoryEntries (): Iterable<DirectoryEntry> {
+    const world = this.host.world
+    for (const c of this.colleagues.values()) {
+      const skills = c.skills.map(id => world.skills.get(id)).filter((k): k is Skill => k !== undefined)
+      const state = c.status === 'idle' ? { agentState: 4, ctiStatus: 1 } : c.status === 'wrapUp' ? { agentState: 5, ctiStatus: 6 } : { agentState: 7, ctiStatus: c.status === 'ringing' ? 2 : 5 }
+      yield {
+        workno: c.id,
+        name: c.name,
+        signedIn: true,
+        ...state,
+        group: world.groupOf(c.id),
+        phone: '',
+        configuredSkills: skills,
+        skills,
+        loginTime: this.loadedAt,
+        stateSince: c.since,
+        callids: c.callid === undefined ? [] : [c.callid],
+        roles: DEFAULT_ROLES,
+        rest: undefined
+      }
+    }
   }
 
   /** Agents (signed-in and simulated) able to take a skill's calls: signed in to it, and idle. */

@@ -45,7 +45,7 @@ export interface DirectoryView {
   readonly calls: { isTalking(agent: Agent): boolean }
 }
 
-const DEFAULT_ROLES: ReadonlySet<AgentRole> = new Set(['callout'])
+export const DEFAULT_ROLES: ReadonlySet<AgentRole> = new Set(['callout'])
 
 function ctiStatusOf (agent: Agent, talking: boolean): number {
   switch (agent.status) {

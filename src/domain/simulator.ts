@@ -137,6 +137,7 @@ export class Simulator {
     // Traffic draws from a stream of its own, so arming a fault never changes who calls when.
     this.center = new ContactCenter(this, opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x3c6ef372))
     this.calls.listener = this.center
+    this.directory.addSource(() => this.center.directoryEntries())
     this.useWorldSettings()
   }
 
