@@ -6,6 +6,7 @@
 import t from 'tap'
 import { ManualClock } from '../../src/domain/clock.js'
 import { createIdSource } from '../../src/domain/ids.js'
+import { MAX_HELD_CALLS } from '../../src/domain/call-engine.js'
 import { Simulator } from '../../src/domain/simulator.js'
 import { emptyWorld, type World } from '../../src/domain/world.js'
 
@@ -234,4 +235,19 @@ t.test('clear forgets every call without events', async (t) => {
   t.equal(sim.calls.active.size, 0)
   t.equal(sim.calls.finished.size, 0)
   t.same(drain(sim, A), [], 'no timer of the forgotten call fires')
+})
+
+t.test('an agent holds at most MAX_HELD_CALLS calls (issue #16 finding 7)', async (t) => {
+  const { sim, clock } = setup()
+  signIn(sim, A)
+  for (let i = 0; i < MAX_HELD_CALLS; i++) {
+    sim.calls.callOut(A, { called: '5550100', callappdata: 'x'.repeat(16384) })
+    clock.advance(1000)
+    sim.calls.hold(A)
+  }
+  sim.calls.callOut(A, { called: '5550100' })
+  clock.advance(1000)
+  t.equal(codeOf(() => sim.calls.hold(A)), 'HOLD_WRONG_STATE', 'one more hold is refused')
+  t.equal(codeOf(() => sim.calls.callOut(A, { called: '5550100' })), 'OPERATION_EXCEPTION', 'and no further call while one is active')
+  t.equal(sim.agents.get(A)?.calls.length, MAX_HELD_CALLS + 1)
 })

@@ -234,3 +234,17 @@ t.test('unknown call ids: 404 for every far-end action', async (t) => {
     t.same(r.json(), err('no call nosuchcall'), action)
   }
 })
+
+t.test('GET /__mock/calls pages: offset and limit (at most 1000)', async (t) => {
+  const { app } = await build(t)
+  const ids: string[] = []
+  for (const agent of ['1001', '1002', '1003']) {
+    const g = await signIn(app, agent)
+    ids.push((await call(app, g, 'PUT', `/voicecall/${agent}/callout`, { called: '5550102' })).json().result)
+  }
+  const page = async (q: string): Promise<string[]> => (await admin(app, 'GET', `/__mock/calls${q}`)).json().calls.map((c: { callid: string }) => c.callid)
+  t.same(await page(''), ids)
+  t.same(await page('?limit=2'), ids.slice(0, 2))
+  t.same(await page('?offset=2&limit=2'), ids.slice(2))
+  t.equal((await admin(app, 'GET', '/__mock/calls?limit=1001')).statusCode, 400)
+})

@@ -207,11 +207,23 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     {
       method: 'GET',
       url: '/__mock/calls',
-      summary: 'Active calls, and with ?all=true the recently finished ones',
-      querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }),
+      summary: 'Active calls, and with ?all=true the recently finished ones; a page of them (offset, limit: at most 1000)',
+      querystring: Type.Object({
+        all: Type.Optional(Type.Boolean()),
+        offset: Type.Optional(Type.Integer({ minimum: 0 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }))
+      }),
       handler: (req) => {
-        const all = (req.query as { all?: boolean }).all === true
-        return { calls: [...sim.calls.active.values(), ...(all ? sim.calls.finished.values() : [])].map(callView) }
+        const q = req.query as { all?: boolean, offset?: number, limit?: number }
+        const from = q.offset ?? 0
+        const to = from + (q.limit ?? 1000)
+        const page = []
+        let i = 0
+        // Walked, not copied: only the page is built, however many calls there are.
+        for (const c of q.all === true ? [sim.calls.active.values(), sim.calls.finished.values()] : [sim.calls.active.values()]) {
+          for (const call of c) { if (i >= from && i < to) page.push(callView(call)); i++ }
+        }
+        return { calls: page }
       }
     },
     { method: 'GET', url: '/__mock/calls/:callid', summary: 'One call (active or recently finished)', params: CallId, handler: (req) => callView(callOr404(p<{ callid: string }>(req).callid)) },
