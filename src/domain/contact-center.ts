@@ -367,6 +367,8 @@ export class ContactCenter implements CallListener {
   requeue (call: Call, agentId: string): void {
     const entry = this.pending.get(call.callid)
     if (entry === undefined || call.ended) return
+    // A call straight to one agent has no queue to go back to: the customer gives up.
+    if (entry.skill < 0) { this.host.calls.farHangUp(call.callid); return }
     entry.requeues++
     entry.lastReleaseAgent = agentId
     const queue = this.queueOf(entry.skill)

@@ -155,6 +155,17 @@ t.test('straight to one agent; refusals', async (t) => {
   t.equal((await admin(app, 'POST', '/__mock/customers', { from: CUSTOMER, skillid: 77 })).statusCode, 404)
 })
 
+t.test('a call straight to an agent that rings out ends: the customer has no queue to wait in', async (t) => {
+  const { app, clock } = await center(t)
+  const ga = await agent(app, A, { autoanswer: false })
+  const callid = await customer(app, { agent: A })
+  await drain(app, A, ga)
+  clock.advance(30000)
+  t.strictSame((await drain(app, A, ga)).map(e => e.eventType), ['AgentEvent_No_Answer', 'AgentOther_PhoneRelease', 'AgentState_SetNotReady_Success'])
+  t.match((await admin(app, 'GET', `/__mock/calls/${callid}`)).json(), { state: 'released', legs: [] })
+  t.same((await admin(app, 'GET', '/__mock/queues')).json().queues.map((q: { waiting: unknown[] }) => q.waiting.length), [0, 0])
+})
+
 t.test('wrap-up time: an auto-enter-idle agent is in after-call work, then idle by itself', async (t) => {
   const { app, clock } = await build(t)
   await admin(app, 'POST', '/__mock/scenarios', { name: 'wrap', extends: 'default', colleagues: [], wrapUpMs: 15000 })
