@@ -1,5 +1,5 @@
-# cc-gateway-mock: small Node 20 image, non-root, listening on 0.0.0.0:8043.
-FROM node:20-bookworm-slim AS build
+# cc-gateway-mock: small image on Node 24 (a maintained LTS release), non-root, listening on 0.0.0.0:8043.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
@@ -7,7 +7,7 @@ COPY scripts/bundle.mjs ./scripts/bundle.mjs
 # npm ci runs the `prepare` script, which compiles src/ to dist/.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8043
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -3,6 +3,8 @@
  * starts clean). Registers the gateway routes under /agentgateway/resource and the mock's own
  * routes under /__mock. Never listens; see server.ts.
  */
+import { readdirSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import { ManualClock, RealClock, type Clock } from './domain/clock.js'
@@ -31,7 +33,7 @@ import voicecall from './routes/agentgateway/voicecall.js'
 import { registerAdmin } from './routes/mock/admin.js'
 import dashboard from './routes/mock/dashboard.js'
 import health from './routes/mock/health.js'
-import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios } from './world/load-world.js'
+import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios, shippedScenarios } from './world/load-world.js'
 
 declare module 'fastify' {
   interface FastifyInstance { simulator: Simulator, control: Control, queries: CenterQueries, mockConfig: Config }
@@ -133,6 +135,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   app.decorate('mockConfig', config)
   const registry = new ScenarioRegistry(simulator, control, fallback)
   for (const s of scenarios) registry.add(s)
+  if (opts.world === undefined && opts.scenarios === undefined) offerShipped(registry, config.agents)
   if (first !== undefined) registry.activate(first.name)
   app.decorate('scenarios', registry)
 
@@ -162,4 +165,15 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     await gw.register(queues)
   }, { prefix: GATEWAY_PREFIX })
   return app
+}
+
+/** Every shipped scenario, available by name on every start (issue #14 bug 3); read when first used. */
+function offerShipped (registry: ScenarioRegistry, roster: string): void {
+  for (const file of readdirSync(shippedScenarios).filter(f => /\.ya?ml$/.test(f)).sort()) {
+    registry.addLazy(basename(file, extname(file)), () => {
+      const s = loadScenarioFile(join(shippedScenarios, file))
+      applyRoster(s.world, roster)
+      return s
+    })
+  }
 }

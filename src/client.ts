@@ -105,7 +105,7 @@ export function adminClient (url: string, token = '') {
     customerCalls: async (call: CustomerCall) => (await ok<{ callid: string }>('POST', '/__mock/customers', call)).callid,
     queues: async () => (await ok<{ queues: Json[] }>('GET', '/__mock/queues')).queues,
     journal: {
-      find: async (match: JournalMatch & { limit?: number } = {}) => (await ok<{ entries: Json[] }>('GET', `/__mock/journal${q({ ...match, body: undefined })}`)).entries,
+      find: async (match: JournalMatch & { limit?: number, order?: 'newest' | 'oldest' } = {}) => (await ok<{ entries: Json[] }>('GET', `/__mock/journal${q({ ...match, body: undefined })}`)).entries,
       count: async (match: JournalMatch = {}) => (await ok<{ count: number }>('GET', `/__mock/journal/count${q({ ...match, body: undefined })}`)).count,
       clear: () => ok('DELETE', '/__mock/journal'),
       verify: (v: { match: JournalMatch, count?: number, atLeast?: number, atMost?: number }) => ok<VerifyResult>('POST', '/__mock/journal/verify', v)

@@ -81,10 +81,18 @@ function convert (name: string, spec: OptionSpec, raw: string | boolean | string
   }
 }
 
-export type ParseResult = { ok: true, config: Config, help: boolean } | { ok: false, errors: string[] }
+/** `version` is there (true) only when --version was asked for. */
+export type ParseResult = { ok: true, config: Config, help: boolean, version?: true } | { ok: false, errors: string[] }
+
+/** parseArgs' own wording, made short: "unknown option --bogus". */
+function argError (err: Error): string {
+  const m = /^Unknown option '([^']+)'/.exec(err.message) ?? /^Option '([^']+)' argument missing/.exec(err.message)
+  if (m === null) return err.message
+  return err.message.startsWith('Unknown') ? `unknown option '${m[1]}'` : `${m[1]} needs a value`
+}
 
 export function parseConfig (argv: string[], env: NodeJS.ProcessEnv): ParseResult {
-  const options: Record<string, { type: 'string' | 'boolean', multiple?: boolean }> = { help: { type: 'boolean' } }
+  const options: Record<string, { type: 'string' | 'boolean', multiple?: boolean, short?: string }> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }
   for (const o of Object.values(optionTable) as OptionSpec[]) {
     options[o.flag] = { type: o.kind.type === 'bool' ? 'boolean' : 'string', ...(o.kind.type === 'list' ? { multiple: true } : {}) }
   }
@@ -92,7 +100,7 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv): ParseResul
   try {
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof values
   } catch (err) {
-    return { ok: false, errors: [(err as Error).message] }
+    return { ok: false, errors: [argError(err as Error)] }
   }
   const config = defaultConfig() as Record<string, unknown>
   const errors: string[] = []
@@ -109,11 +117,12 @@ export function parseConfig (argv: string[], env: NodeJS.ProcessEnv): ParseResul
   if ((c.tlsCert === '') !== (c.tlsKey === '')) errors.push('--tls-cert and --tls-key go together')
   if (c.watch && c.scenario.length === 0) errors.push('--watch needs --scenario')
   if (errors.length > 0) return { ok: false, errors }
-  return { ok: true, config: c, help: values.help === true }
+  return { ok: true, config: c, help: values.help === true, ...(values.version === true ? { version: true } : {}) }
 }
 
 export function helpText (): string {
   const rows = (Object.values(optionTable) as OptionSpec[]).map(o =>
     `  --${o.flag.padEnd(22)} ${o.env.padEnd(22)} ${o.help} (default: ${JSON.stringify(o.default)})`)
-  return ['Usage: cc-gateway-mock [options]', '', '  flag                     environment', ...rows, ''].join('\n')
+  return ['Usage: cc-gateway-mock [options]', '', '  flag                     environment', ...rows,
+    `  ${'-h, --help'.padEnd(47)} this text`, `  ${'--version'.padEnd(47)} the version`, ''].join('\n')
 }

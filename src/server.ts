@@ -16,8 +16,9 @@ export async function startServer (partial: Partial<Config> = {}, opts: BuildOpt
   const https = config.tls || config.tlsCert !== '' ? await tlsMaterial(config.tlsCert, config.tlsKey, config.host) : undefined
   const app = await buildApp(config, { ...opts, server: { ...opts.server, ...(https === undefined ? {} : { https: { key: https.key, cert: https.cert, ...arrivalLimits(config) } }) } })
   if (config.watch) {
-    const stop = watchScenarios(config.scenario, app.scenarios, config.agents, app.log)
-    app.addHook('onClose', async () => stop())
+    const watching = watchScenarios(config.scenario, app.scenarios, config.agents, app.log)
+    app.addHook('onClose', async () => { await watching.close() })
+    await watching.ready
   }
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()

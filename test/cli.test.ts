@@ -3,7 +3,8 @@
  * flag, --help exits 0 and lists every flag. Runs the built dist/cli.js; builds it if missing.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 
@@ -31,14 +32,33 @@ t.test('--port 99999 exits 2 with a message naming --port', async (t) => {
   t.equal(r.status, 2)
   t.match(r.stderr, /--port/)
   t.match(r.stderr, /99999/)
-  t.match(r.stderr, /Usage:/, 'followed by the usage')
+  t.notMatch(r.stderr, /Usage:/, 'not the whole usage (issue #14 bug 9)')
+  t.match(r.stderr, /Run cc-gateway-mock --help for the options\.\n$/, 'but where to find it')
+  t.ok(r.stderr.split('\n').length <= 3, 'a short message')
   t.equal(r.stdout, '')
 })
 
-t.test('an unknown flag exits 2 naming it', async (t) => {
+t.test('an unknown flag exits 2 naming it, in two lines', async (t) => {
   const r = run('--bogus')
   t.equal(r.status, 2)
-  t.match(r.stderr, /--bogus/)
+  t.equal(r.stderr, "cc-gateway-mock: unknown option '--bogus'\nRun cc-gateway-mock --help for the options.\n")
+})
+
+t.test('a missing --agents file is called missing, not an invalid world file (issue #14 bug 9)', async (t) => {
+  const r = run('--agents', 'no-such-roster.yaml', '--port', '0')
+  t.equal(r.status, 2)
+  t.equal(r.stderr, 'cc-gateway-mock: cannot start:\n  no-such-roster.yaml: cannot read: no such file (ENOENT)\n')
+})
+
+t.test('-h is --help; --version prints the version', async (t) => {
+  const h = run('-h')
+  t.equal(h.status, 0)
+  t.match(h.stdout, /^Usage: cc-gateway-mock/)
+  t.match(h.stdout, /-h, --help/)
+  const v = run('--version')
+  t.equal(v.status, 0)
+  t.equal(v.stdout, `cc-gateway-mock ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`)
+  t.equal(v.stderr, '')
 })
 
 /** Flags every build has (the built dist/ may lag behind src/, so not read from optionTable). */

@@ -1,14 +1,21 @@
 /**
  * Identifiers the gateway hands out: session GUIDs (`<uuid>.AgentGateway0`, spec §1) and call ids
  * (`<unix-seconds>-<sequence>`, spec §0). GUIDs are crypto-random unless a seed asks for
- * reproducible runs.
+ * reproducible runs. With a seed every id repeats exactly, whatever the clock: the call ids'
+ * seconds part is a fixed instant (SEEDED_CALL_SECONDS) instead of the time, and `reset()` starts
+ * the sequences again (POST /__mock/reset).
  */
 import { randomUUID } from 'node:crypto'
 
 export interface IdSource {
   guid(): string
   callId(nowMs: number): string
+  /** Back to the first id (a seeded source then repeats its ids; an unseeded one stays random). */
+  reset(): void
 }
+
+/** The seconds part of seeded call ids: 2026-01-01T00:00:00Z (also the virtual clock's default start). */
+export const SEEDED_CALL_SECONDS = Date.UTC(2026, 0, 1) / 1000
 
 /** mulberry32: a small, fast, seedable PRNG (not for secrets; used only when a seed is asked for). */
 export function seededRandom (seed: number): () => number {
@@ -33,10 +40,15 @@ function uuidFrom (random: () => number): string {
 
 export function createIdSource (opts: { seed?: number | undefined, node?: number } = {}): IdSource {
   const node = opts.node ?? 0
-  const random = opts.seed === undefined ? undefined : seededRandom(opts.seed)
+  const seed = opts.seed
+  let random = seed === undefined ? undefined : seededRandom(seed)
   let sequence = 0
   return {
     guid: () => `${random === undefined ? randomUUID() : uuidFrom(random)}.AgentGateway${node}`,
-    callId: (nowMs) => `${Math.floor(nowMs / 1000)}-${++sequence}`
+    callId: (nowMs) => `${seed === undefined ? Math.floor(nowMs / 1000) : SEEDED_CALL_SECONDS}-${++sequence}`,
+    reset: () => {
+      sequence = 0
+      if (seed !== undefined) random = seededRandom(seed)
+    }
   }
 }

@@ -146,9 +146,12 @@ export class Journal {
     return this.entries === undefined ? [] : this.entries.toArray().map(k => k.entry)
   }
 
-  find (q: JournalQuery, limit = Infinity): JournalEntry[] {
+  /** Matching entries, oldest or newest first; `limit` keeps the first ones in that order. */
+  find (q: JournalQuery, limit = Infinity, order: 'oldest' | 'newest' = 'oldest'): JournalEntry[] {
     const out: JournalEntry[] = []
-    for (const e of this.all()) {
+    const all = this.all()
+    if (order === 'newest') all.reverse()
+    for (const e of all) {
       if (mismatches(e, q).length === 0) out.push(e)
       if (out.length >= limit) break
     }
@@ -170,12 +173,25 @@ export class Journal {
     const nearMisses = ok
       ? []
       : this.all()
+        .filter(entry => sameRequest(entry, v.match))
         .map(entry => ({ entry, mismatches: mismatches(entry, v.match) }))
         .filter(m => m.mismatches.length > 0)
         .sort((a, b) => a.mismatches.length - b.mismatches.length || b.entry.seq - a.entry.seq)
         .slice(0, 5)
     return { ok, expected: parts.join(' and '), actual, nearMisses }
   }
+}
+
+/**
+ * A near miss is the request asked about, gone wrong in its details (agent, body, retcode, time):
+ * it has the operation, method and path asked for (compared ignoring case, so a misspelt case
+ * still shows the requests meant). Other operations are not near misses (issue #14 bug 6).
+ */
+function sameRequest (e: JournalEntry, q: JournalQuery): boolean {
+  const lower = (v: unknown): string => String(v).toLowerCase()
+  return (q.operation === undefined || lower(q.operation) === lower(e.operation)) &&
+    (q.method === undefined || lower(q.method) === lower(e.method)) &&
+    (q.path === undefined || lower(e.path).includes(lower(q.path)))
 }
 
 /** Which criteria of `q` an entry does not meet, as readable sentences. */

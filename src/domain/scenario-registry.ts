@@ -19,6 +19,8 @@ export interface ScenarioSummary {
 
 export class ScenarioRegistry {
   private readonly scenarios = new Map<string, Scenario>()
+  /** Known by name, loaded on first use (the shipped scenarios: reading them all would slow the start). */
+  private readonly lazy = new Map<string, () => Scenario>()
   private activeName: string | undefined
   private runner: TimelineRunner | undefined
 
@@ -28,18 +30,34 @@ export class ScenarioRegistry {
 
   /** Add or replace a scenario. Replacing the active one re-activates it (hot reload). */
   add (scenario: Scenario): void {
+    this.lazy.delete(scenario.name)
     this.scenarios.set(scenario.name, scenario)
     if (this.activeName === scenario.name) this.activate(scenario.name)
   }
 
-  has (name: string): boolean { return this.scenarios.has(name) }
+  /** Make a scenario available by name, loaded when first listed or activated; a loaded one of that name wins. */
+  addLazy (name: string, load: () => Scenario): void {
+    if (!this.scenarios.has(name)) this.lazy.set(name, load)
+  }
+
+  has (name: string): boolean { return this.scenarios.has(name) || this.lazy.has(name) }
 
   remove (name: string): boolean {
     if (this.activeName === name) this.deactivate()
-    return this.scenarios.delete(name)
+    return this.lazy.delete(name) || this.scenarios.delete(name)
+  }
+
+  private get (name: string): Scenario | undefined {
+    const load = this.lazy.get(name)
+    if (load !== undefined) {
+      this.lazy.delete(name)
+      this.scenarios.set(name, load())
+    }
+    return this.scenarios.get(name)
   }
 
   list (): ScenarioSummary[] {
+    for (const name of [...this.lazy.keys()]) this.get(name)
     return [...this.scenarios.values()].map(s => ({
       name: s.name,
       description: s.description,
@@ -51,7 +69,7 @@ export class ScenarioRegistry {
   }
 
   activate (name: string): void {
-    const s = this.scenarios.get(name)
+    const s = this.get(name)
     if (s === undefined) throw new Error(`no scenario named '${name}'`)
     this.stop()
     this.activeName = name

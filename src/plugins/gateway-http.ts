@@ -13,6 +13,7 @@ import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
 import { logsInfo, redactUrl, requestLineWriter, type LineLogger } from '../logger.js'
 import { agentIdRe } from '../schemas/gateway.js'
+import { readableMessage } from '../schemas/messages.js'
 import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
 import { parseYamlBody, YAML_TYPES } from './control-origin.js'
 
@@ -87,7 +88,7 @@ function validationMessage (err: FastifyError): string {
   const field = missing ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.')
   const where = err.validationContext === 'body' ? '' : `${err.validationContext ?? ''} `
   if (missing !== undefined) return `${where}${field} is required`
-  return `${where}${field === '' ? (err.validationContext ?? 'request') : field} ${v.message ?? 'is invalid'}`.trim()
+  return `${where}${field === '' ? (err.validationContext ?? 'request') : field} ${readableMessage(v)}`.trim()
 }
 
 /** Deeper JSON is refused before parsing: a body within --body-limit could otherwise nest ~500k levels, too deep to validate, store or serialise again. */

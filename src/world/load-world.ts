@@ -6,13 +6,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { TSchema } from 'typebox'
-import { LineCounter, parseDocument, isNode } from 'yaml'
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml'
 import type { FaultRule } from '../domain/faults.js'
 import { shipped } from '../paths.js'
 import { timelineCycles, type Scenario, type TimelineAction, type TimelineStep } from '../domain/scenario.js'
 import { compileNumberPattern, emptyWorld, type World } from '../domain/world.js'
 import * as precompiled from './validators.generated.js'
 import { FaultRuleSchema, PRECOMPILED_SCHEMAS, SCENARIO_AJV_OPTIONS, ScenarioShellSchema, TimelineStepSchema, WorldFileSchema, type FaultRuleInput, type ScenarioFile, type TimelineStepInput, type WorldFile } from './world-schema.js'
+import { readableMessage } from '../schemas/messages.js'
 
 export class WorldFileError extends Error {
   constructor (readonly problems: string[]) {
@@ -21,7 +22,8 @@ export class WorldFileError extends Error {
   }
 }
 
-export const defaultWorldPath = shipped('scenarios', 'default.yaml')
+export const shippedScenarios = shipped('scenarios')
+export const defaultWorldPath = join(shippedScenarios, 'default.yaml')
 
 interface Parsed { data: unknown, lineOf: (path: string[]) => number | undefined }
 
@@ -30,7 +32,9 @@ function parseFile (file: string): Parsed {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new WorldFileError([`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`])
+    const code = (err as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'no such file (ENOENT)' : code === 'EISDIR' ? 'a folder, not a file (EISDIR)' : code ?? (err as Error).message
+    throw new WorldFileError([`${file}: cannot read: ${why}`])
   }
   // YAML is a superset of JSON, so one parser serves both and gives line numbers for either.
   const lineCounter = new LineCounter()
@@ -42,7 +46,10 @@ function parseFile (file: string): Parsed {
     data: doc.toJS(),
     lineOf: (path) => {
       for (let p = path; ; p = p.slice(0, -1)) {
-        const node = p.length === 0 ? doc.contents : doc.getIn(p, true)
+        // A field's line is its key's: its value may start on the next line, or be empty.
+        const parent = p.length === 0 ? undefined : p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1), true)
+        const pair = isMap(parent) ? parent.items.find(i => isScalar(i.key) && String(i.key.value) === p[p.length - 1]) : undefined
+        const node = isNode(pair?.key) ? pair.key : p.length === 0 ? doc.contents : doc.getIn(p, true)
         if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line
         if (p.length === 0) return undefined
       }
@@ -74,7 +81,7 @@ function check (file: string, parsed: Parsed, schema: TSchema, data: unknown, to
   const seen = new Set<string>()
   for (const e of errors) {
     let path = toFilePath(e.instancePath.split('/').filter(s => s !== ''))
-    let message = e.message
+    let message = readableMessage(e)
     const values = allowed.get(e.instancePath)
     if (values !== undefined) {
       if (e.keyword !== 'const') continue

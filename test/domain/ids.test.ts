@@ -3,7 +3,7 @@
  * call ids `<unix-seconds>-<sequence>`; seeded sources repeat exactly, unseeded ones never do.
  */
 import t from 'tap'
-import { createIdSource, seededRandom } from '../../src/domain/ids.js'
+import { createIdSource, SEEDED_CALL_SECONDS, seededRandom } from '../../src/domain/ids.js'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.AgentGateway0$/
 
@@ -57,10 +57,24 @@ t.test('call ids are <unix-seconds>-<n>, n counting up from 1', async (t) => {
 })
 
 t.test('each source counts its call ids on its own', async (t) => {
-  const a = createIdSource({ seed: 1 })
-  const b = createIdSource({ seed: 1 })
+  const a = createIdSource()
+  const b = createIdSource()
   a.callId(0)
   a.callId(0)
   t.equal(b.callId(0), '0-1')
   t.equal(a.callId(0), '0-3')
+})
+
+t.test('a seeded source ignores the clock in call ids and starts again on reset', async (t) => {
+  const a = createIdSource({ seed: 5 })
+  const first = [a.guid(), a.callId(Date.now()), a.callId(0)]
+  t.same(first.slice(1), [`${SEEDED_CALL_SECONDS}-1`, `${SEEDED_CALL_SECONDS}-2`])
+  a.reset()
+  t.same([a.guid(), a.callId(123456789), a.callId(0)], first)
+  const b = createIdSource()
+  const g = b.guid()
+  b.callId(0)
+  b.reset()
+  t.equal(b.callId(5000), '5-1', 'an unseeded source restarts its sequence')
+  t.not(b.guid(), g, 'and stays random')
 })

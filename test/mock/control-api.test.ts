@@ -141,7 +141,7 @@ t.test('POST /__mock/agents/:id/reset resets that agent only', async (t) => {
   t.same((await admin(app, 'POST', '/__mock/agents/1234/reset')).json(), { reset: true })
   const bad = await admin(app, 'POST', '/__mock/agents/12a/reset')
   t.equal(bad.statusCode, 400)
-  t.same(bad.json(), err('params id must match pattern "^[0-9]{1,24}$"'))
+  t.same(bad.json(), err('params id must be 1 to 24 digits'))
 })
 
 // ---- agents -----------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ t.test('GET /__mock/agents/:id', async (t) => {
     t.same(missing.json(), err('agent 4242 is not signed in'))
     const bad = await admin(app, 'GET', '/__mock/agents/abc')
     t.equal(bad.statusCode, 400)
-    t.same(bad.json(), err('params id must match pattern "^[0-9]{1,24}$"'))
+    t.same(bad.json(), err('params id must be 1 to 24 digits'))
   })
 })
 
@@ -216,8 +216,16 @@ t.test('POST /__mock/agents/:id/login signs an agent in on its behalf', async (t
     t.same(await drainTypes(app, A, body.guid), ['AgentOther_InService', 'AgentState_Ready'])
     t.match((await admin(app, 'GET', `/__mock/agents/${A}`)).json(), {
       session: { guid: body.guid, open: true },
-      settings: { phoneNum: `7${A}`, releasePhone: false } // forcelogin's documented default
+      settings: { phoneNum: `7${A}`, releasePhone: true } // the gateway login's default (issue #14 bug 4)
     })
+  })
+
+  t.test('the same defaults as a gateway login: same settings, same events (issue #14 bug 4)', async (t) => {
+    const guid = await signIn(app, '1005')
+    const viaAdmin = (await admin(app, 'POST', '/__mock/agents/1006/login')).json().guid as string
+    const settings = async (id: string): Promise<unknown> => (await admin(app, 'GET', `/__mock/agents/${id}`)).json().settings
+    t.same({ ...(await settings('1006') as object), phoneNum: '' }, { ...(await settings('1005') as object), phoneNum: '' })
+    t.same(await drainTypes(app, '1006', viaAdmin), await drainTypes(app, '1005', guid))
   })
 
   t.test('sign-in fields are passed on', async (t) => {
@@ -252,7 +260,7 @@ t.test('POST /__mock/agents/:id/login signs an agent in on its behalf', async (t
     t.same(tooLong.json(), err('phonenum must NOT have more than 24 characters'))
     const badId = await admin(app, 'POST', '/__mock/agents/x1/login', {})
     t.equal(badId.statusCode, 400)
-    t.same(badId.json(), err('params id must match pattern "^[0-9]{1,24}$"'))
+    t.same(badId.json(), err('params id must be 1 to 24 digits'))
     t.equal((await admin(app, 'GET', '/__mock/agents/1004')).statusCode, 404, 'nobody was signed in')
   })
 

@@ -16,8 +16,9 @@ const err = (message: string): unknown => ({ message, retcode: '000-002' })
 
 interface Entry { seq: number, time: number, method: string, path: string, operation: string, agent?: string, retcode?: string, status: number, durationMs: number, rule?: string, body?: unknown }
 
+/** Entries oldest first (the API's default order is newest first). */
 async function entries (app: FastifyInstance, query = ''): Promise<Entry[]> {
-  const res = await admin(app, 'GET', `/__mock/journal${query}`)
+  const res = await admin(app, 'GET', `/__mock/journal${query === '' ? '?' : `${query}&`}order=oldest`)
   if (res.statusCode !== 200) throw new Error(res.body)
   return res.json().entries
 }
@@ -37,7 +38,7 @@ t.test('an entry per gateway request: time, method, path, operation, agent, stat
   await call(app, guid, 'PUT', `/voicecall/${A}/callinner`, { called: '9002', callappdata: 'ticket=7' })
   await call(app, guid, 'GET', `/onlineagent/${B}/agentstatus`)
 
-  const res = await admin(app, 'GET', '/__mock/journal')
+  const res = await admin(app, 'GET', '/__mock/journal?order=oldest')
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.equal(body.size, 4)
@@ -81,7 +82,7 @@ t.test('no credentials in the journal: passwords redacted, no GUID anywhere', as
   await app.inject({ method: 'PUT', url: `${GW}/onlineagent/${A}/forcelogin`, payload: { password: secret, phonenum: '1', guid } })
   await call(app, guid, 'DELETE', `/onlineagent/${B}/logout`)
 
-  const res = await admin(app, 'GET', '/__mock/journal')
+  const res = await admin(app, 'GET', '/__mock/journal?order=oldest')
   const text = res.body
   t.equal(res.json().entries.length, 9)
   t.notOk(text.includes(secret), 'the password is not recorded')
@@ -130,9 +131,15 @@ t.test('GET /__mock/journal queries, GET /__mock/journal/count, DELETE /__mock/j
   t.same(await seqs(`?since=${T0 + 2000}`), [3, 4, 5, 6, 7, 8], 'since: inclusive')
   t.same(await seqs(`?until=${T0 + 1000}`), [1, 2], 'until: inclusive')
   t.same(await seqs(`?since=${T0 + 2000}&until=${T0 + 3000}`), [3, 4, 5, 6])
-  // Judgement call (current behaviour): limit keeps the oldest matches, not the newest.
-  t.same(await seqs('?limit=2'), [1, 2])
+  t.same(await seqs('?limit=2'), [1, 2], 'with order=oldest, limit keeps the oldest')
   t.same(await seqs(`?agent=${B}&limit=2`), [2, 4])
+  // Issue #14 bug 6: by default the newest first, and limit keeps the newest.
+  const newest = async (q: string): Promise<number[]> => ((await admin(app, 'GET', `/__mock/journal${q}`)).json().entries as Entry[]).map(e => e.seq)
+  t.same(await newest(''), [8, 7, 6, 5, 4, 3, 2, 1], 'newest first')
+  t.same(await newest('?limit=2'), [8, 7], 'limit keeps the newest')
+  t.same(await newest(`?agent=${B}&limit=2`), [6, 4])
+  t.same(await newest('?order=newest&limit=1'), [8])
+  t.equal((await admin(app, 'GET', '/__mock/journal?order=sideways')).statusCode, 400)
   t.same(await seqs('?agent=4242'), [])
   t.same((await admin(app, 'GET', `/__mock/journal?agent=${A}`)).json().size, 8, 'size is the whole journal')
 
@@ -196,7 +203,7 @@ t.test('bounds: the journal never grows past --journal-size', async (t) => {
   const { app } = await build(t, { journalSize: 5 })
   // 20 requests, told apart by agent id (each answers 100-006).
   for (let i = 1; i <= 20; i++) await app.inject({ method: 'GET', url: `${GW}/onlineagent/${1000 + i}/agentstatus` })
-  const res = (await admin(app, 'GET', '/__mock/journal')).json()
+  const res = (await admin(app, 'GET', '/__mock/journal?order=oldest')).json()
   t.equal(res.size, 5)
   t.equal(res.limit, 5)
   t.same(res.entries.map((e: Entry) => [e.seq, e.agent]), [[16, '1016'], [17, '1017'], [18, '1018'], [19, '1019'], [20, '1020']],
@@ -251,11 +258,13 @@ t.test('POST /__mock/journal/verify', async (t) => {
     t.equal(r.ok, false)
     t.equal(r.expected, 'exactly 1')
     t.equal(r.actual, 0)
-    t.equal(r.nearMisses.length, 3, 'every entry that missed (up to 5)')
+    // Issue #14 bug 6: only the request asked about (callInner), not the sign-in or the poll.
+    t.equal(r.nearMisses.length, 1, 'the callInner that missed, no unrelated operation')
     t.match(r.nearMisses[0], { entry: { operation: 'callInner', body: { called: '9002' } }, mismatches: ['body.called: expected "9001", got "9002"'] },
-      'the closest miss first, naming the criterion that missed')
-    t.same(r.nearMisses.map(m => m.mismatches.length), [1, 2, 2], 'closest first')
-    t.same(r.nearMisses[1]!.mismatches, ['operation: expected "callInner", got "getAgentEvent"', 'body.called: expected "9001", got undefined'])
+      'naming the criterion that missed')
+    const misspelt = await verify({ match: { operation: 'callinner' }, count: 1 })
+    t.same(misspelt.nearMisses.map(m => m.mismatches), [['operation: expected "callinner", got "callInner"']], 'a wrong case still finds the requests meant')
+    t.same((await verify({ match: { operation: 'logout' } })).nearMisses, [], 'an operation never called: no near misses')
     t.notOk(JSON.stringify(r).includes(guid), 'no credentials in the diff either')
 
     const tooFew = await verify({ match: { agent: A }, atLeast: 4 })
@@ -264,8 +273,9 @@ t.test('POST /__mock/journal/verify', async (t) => {
     t.same([tooMany.ok, tooMany.expected, tooMany.actual], [false, 'at most 2', 3])
     const exact = await verify({ match: { operation: 'login' }, count: 2 })
     t.same([exact.ok, exact.expected, exact.actual], [false, 'exactly 2', 1])
-    t.match(exact.nearMisses, [{ mismatches: ['operation: expected "login", got "getAgentEvent"'] }, { mismatches: ['operation: expected "login", got "callInner"'] }],
-      'equally close misses: newest first')
+    t.same(exact.nearMisses, [], 'the one login matched: nothing else is near')
+    const twoMisses = await verify({ match: { agent: B } })
+    t.same(twoMisses.nearMisses.map(m => m.entry.operation), ['getAgentEvent', 'callInner', 'login'], 'no operation asked: every entry, equally close ones newest first')
     const wrongAgent = await verify({ match: { agent: B, operation: 'login' } })
     t.match(wrongAgent, { ok: false, expected: 'at least 1', actual: 0, nearMisses: [{ mismatches: ['agent: expected "1002", got "1001"'] }] })
     const late = await verify({ match: { operation: 'login', since: T0 + 1 } })

@@ -399,7 +399,7 @@ t.test('the journal records each faulted request once, with the name of the rule
     await arm(app, { name, match: { operation: 'sayBusy' }, fire: { times: 1 }, action })
     await send(s.port, 'POST', `${GW}/onlineagent/${A}/saybusy`, { guid: s.guid })
   }
-  const entries: Array<{ rule?: string, status: number, retcode?: string }> = (await app.inject({ method: 'GET', url: '/__mock/journal?operation=sayBusy' })).json().entries
+  const entries: Array<{ rule?: string, status: number, retcode?: string }> = (await app.inject({ method: 'GET', url: '/__mock/journal?operation=sayBusy&order=oldest' })).json().entries
   t.same(entries.map(e => e.rule), ['scripted', 'broken body', 'tomcat', 'cut', 'short'], 'one entry per request, naming its rule')
   t.equal(entries[0]?.retcode, '100-007')
   t.equal(entries.find(e => e.rule === 'tomcat')?.status, 500)

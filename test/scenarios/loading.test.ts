@@ -4,7 +4,7 @@
  * reloads a changed file without a restart, keeping agents signed in where the world still has
  * them; a rewrite that does not validate leaves the running scenario as it was.
  */
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Writable } from 'node:stream'
@@ -71,7 +71,7 @@ t.test('a retcode that is not NNN-NNN is refused, naming the file, line and fiel
     ].join('\n')
   })
   const file = join(dir, 'bad.yaml')
-  t.match(loadError(file), new RegExp(`^${re(file)}:5: faults\\.0\\.action\\.retcode: must match pattern`, 'm'))
+  t.match(loadError(file), new RegExp(`^${re(file)}:5: faults\\.0\\.action\\.retcode: must be a retcode`, 'm'))
   t.type(await buildError([file]), WorldFileError, 'buildApp refuses to start with it')
 })
 
@@ -105,8 +105,8 @@ t.test('a timeline step with an unknown action is refused, naming the file, line
   })
   const file = join(dir, 'bad.yaml')
   const msg = loadError(file)
-  t.match(msg, new RegExp(`^${re(file)}:5: timeline\\.0\\.do: `, 'm'))
-  t.match(msg, /dance/)
+  t.match(msg, new RegExp(`^${re(file)}:4: timeline\\.0\\.do: `, 'm'), 'the line of the do: key')
+  t.match(msg, new RegExp(`^${re(file)}:5: timeline\\.0\\.do\\.dance: unknown field dance$`, 'm'), 'the line of the unknown key')
   t.type(await buildError([file]), WorldFileError, 'buildApp refuses to start with it')
 })
 
@@ -146,7 +146,7 @@ t.test('--scenario takes files and folders together; the first scenario is the a
   const app = await buildApp({ scenario: [join(dir, 'first.yaml'), join(dir, 'more')] }, { logger: false, clock: new ManualClock() })
   t.teardown(() => app.close())
   const list = (await app.inject({ method: 'GET', url: '/__mock/scenarios' })).json().scenarios
-  t.same(list.map((s: { name: string, active: boolean }) => [s.name, s.active]), [['first', true], ['ay', false], ['bee', false]], 'files in a folder load in name order')
+  t.same(list.slice(0, 3).map((s: { name: string, active: boolean }) => [s.name, s.active]), [['first', true], ['ay', false], ['bee', false]], 'files in a folder load in name order (the shipped scenarios after them)')
 
   const shipped = await buildApp({ scenario: [fileURLToPath(new URL('../../scenarios/', import.meta.url))] }, { logger: false, clock: new ManualClock() })
   t.teardown(() => shipped.close())
@@ -243,4 +243,45 @@ t.test('--watch reloads a changed scenario file without a restart; a broken rewr
   await logged(() => log.count('scenario reloaded'), before, 'the roster rewrite to be reloaded')
   t.equal((await json('/onlineagent/1001/agentstatus', { guid: g1 })).retcode, '0', 'an agent the new world still has stays signed in')
   t.equal((await json('/onlineagent/1002/agentstatus', { guid: g2 })).retcode, '100-006', 'one it no longer has is signed out')
+})
+
+t.test('an unknown key is reported on its own line, whatever its value (issue #14 bug 9)', async (t) => {
+  const dir = t.testdir({
+    'block.yaml': 'name: block\ncolour:\n  - red\n  - green\n',
+    'empty.yaml': 'name: empty\ndescription: x\nshade:\n\nagents:\n  - id: 1001\n    nickname:\n      first: Al\n'
+  })
+  t.match(loadError(join(dir, 'block.yaml')), new RegExp(`^${re(join(dir, 'block.yaml'))}:2: colour: unknown field colour$`, 'm'))
+  const empty = loadError(join(dir, 'empty.yaml'))
+  t.match(empty, new RegExp(`^${re(join(dir, 'empty.yaml'))}:3: shade: unknown field shade$`, 'm'))
+  t.match(empty, new RegExp(`^${re(join(dir, 'empty.yaml'))}:7: agents\\.0\\.nickname: unknown field nickname$`, 'm'))
+})
+
+t.test('--watch keeps reloading a file saved by rename (vim, IDEs); a broken save is reported once (issue #14 bug 8, 9)', async (t) => {
+  const dir = t.testdir({ 'live.yaml': 'name: live\ndescription: v0\n' })
+  const file = join(dir, 'live.yaml')
+  const log = logSink()
+  const s = await startServer({ port: 0, watch: true, scenario: [file], logLevel: 'silent', pollWaitMs: 0 }, { clock: new ManualClock(), logger: { level: 'info', stream: log.stream } })
+  t.teardown(() => s.close())
+  const described = async (): Promise<string> =>
+    ((await (await fetch(`${s.url}/__mock/scenarios`)).json()) as { scenarios: Array<{ name: string, description: string }> }).scenarios.find(x => x.name === 'live')?.description ?? ''
+  /** Save as an editor does: write a new file beside it, then rename it over the old one. */
+  const saveByRename = (text: string, n: number): void => {
+    const tmp = join(dir, `.live.yaml.swp${n}`)
+    writeFileSync(tmp, text)
+    renameSync(tmp, file)
+  }
+  for (let n = 1; n <= 3; n++) {
+    const before = log.count('scenario reloaded')
+    saveByRename(`name: live\ndescription: v${n}\n`, n)
+    await logged(() => log.count('scenario reloaded'), before, `save ${n} by rename to be reloaded`)
+    t.equal(await described(), `v${n}`, `save ${n} by rename is loaded`)
+  }
+  const refused = log.count('scenario file not reloaded')
+  saveByRename('name: live\ndescription: broken\ncolour: red\n', 4)
+  await logged(() => log.count('scenario file not reloaded'), refused, 'the broken save to be refused')
+  const before = log.count('scenario reloaded')
+  saveByRename('name: live\ndescription: v5\n', 5)
+  await logged(() => log.count('scenario reloaded'), before, 'the next good save')
+  t.equal(log.count('scenario file not reloaded'), refused + 1, 'the broken save was reported exactly once')
+  t.equal(await described(), 'v5')
 })

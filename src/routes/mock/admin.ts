@@ -17,6 +17,7 @@ import { LoginBody } from '../../schemas/gateway.js'
 import { AgentStateName, CustomerCallSchema, FaultRuleSchema, ScenarioFileSchema, type FaultRuleInput, type ScenarioFile } from '../../world/world-schema.js'
 import { scenarioFromData, toRule, WorldFileError } from '../../world/load-world.js'
 import { agentView, callView, queuesView } from './views.js'
+import { agentSequence, callSequence, toMermaid, type Sequence } from './sequence.js'
 
 declare module 'fastify' {
   interface FastifyInstance { scenarios: ScenarioRegistry }
@@ -56,7 +57,8 @@ const JournalQuerySchema = Type.Object({
   status: Type.Optional(Type.Integer()),
   since: Type.Optional(Type.Integer()),
   until: Type.Optional(Type.Integer()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 }))
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  order: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')]))
 })
 const VerifySchema = Type.Object({
   match: Type.Object({
@@ -75,7 +77,16 @@ const VerifySchema = Type.Object({
   atMost: Type.Optional(Type.Integer({ minimum: 0 }))
 }, { additionalProperties: false })
 
+const SequenceFormat = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('mermaid')])) })
+
 function p<T> (req: FastifyRequest): T { return req.params as T }
+
+/** A sequence as JSON with its Mermaid text, or (?format=mermaid) the text alone. */
+function sequenceAnswer (seq: Sequence, req: FastifyRequest, reply: FastifyReply): unknown {
+  const mermaid = toMermaid(seq)
+  if ((req.query as { format?: string }).format !== 'mermaid') return { ...seq, mermaid }
+  return reply.type('text/plain; charset=utf-8').send(mermaid)
+}
 
 export function adminRoutes (app: FastifyInstance): AdminRoute[] {
   const sim = app.simulator
@@ -120,6 +131,8 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       summary: 'Everything back to start: agents signed out, calls gone, queues, history and journal empty, scenario at its first step',
       handler: () => {
         control.resetAll()
+        // With a seed, GUIDs and call ids then repeat from the first (issue #14 bug 5).
+        sim.opts.ids.reset()
         app.journal.clear()
         sim.faults.clear('api')
         scenarios.reset()
@@ -139,13 +152,14 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     {
       method: 'POST',
       url: '/__mock/agents/:id/login',
-      summary: 'Sign an agent in on its behalf; returns its GUID',
+      summary: 'Sign an agent in on its behalf (signing out a session it has), with the defaults of the gateway\'s login: phonenum 7<id>, status 4 (idle), autoanswer, autoenteridle and releasephone true; returns its GUID',
       params: Id,
       body: LoginBody,
       optionalBody: true,
       handler: (req) => {
-        const body = (req.body ?? {}) as Record<string, unknown>
-        return sim.login(p<{ id: string }>(req).id, { password: '', phonenum: `7${p<{ id: string }>(req).id}`, ...body }, 'forceLogin')
+        const id = p<{ id: string }>(req).id
+        // The gateway's `login` defaults (releasephone true), not forcelogin's (issue #14 bug 4).
+        return sim.login(id, { password: '', phonenum: `7${id}`, releasephone: true, ...(req.body as Record<string, unknown>) }, 'forceLogin')
       }
     },
     {
@@ -226,6 +240,22 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
         return { calls: page }
       }
     },
+    {
+      method: 'GET',
+      url: '/__mock/agents/:id/sequence',
+      summary: 'The agent\'s requests and events as a sequence diagram (lanes, steps, and the same as Mermaid text; ?format=mermaid for the text alone), also after sign-out',
+      params: Id,
+      querystring: SequenceFormat,
+      handler: (req, reply) => sequenceAnswer(agentSequence(sim, app.journal, p<{ id: string }>(req).id), req, reply)
+    },
+    {
+      method: 'GET',
+      url: '/__mock/calls/:callid/sequence',
+      summary: 'A call as a sequence diagram: one lane per party, events (keyed by callid) with time and content, requests with their retcodes (?format=mermaid: Mermaid text)',
+      params: CallId,
+      querystring: SequenceFormat,
+      handler: (req, reply) => sequenceAnswer(callSequence(sim, app.journal, callOr404(p<{ callid: string }>(req).callid)), req, reply)
+    },
     { method: 'GET', url: '/__mock/calls/:callid', summary: 'One call (active or recently finished)', params: CallId, handler: (req) => callView(callOr404(p<{ callid: string }>(req).callid)) },
     { method: 'POST', url: '/__mock/calls/:callid/answer', summary: 'The far end answers a ringing call', params: CallId, handler: farEnd('answer') },
     { method: 'POST', url: '/__mock/calls/:callid/reject', summary: 'The far end rejects a ringing call', params: CallId, handler: farEnd('reject') },
@@ -249,11 +279,11 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     {
       method: 'GET',
       url: '/__mock/journal',
-      summary: 'Gateway requests served, oldest first, filtered by agent, operation, method, path, retcode, status, since, until',
+      summary: 'Gateway requests served, newest first (?order=oldest for oldest first; limit keeps the first in that order), filtered by agent, operation, method, path, retcode, status, since, until',
       querystring: JournalQuerySchema,
       handler: (req) => {
-        const q = req.query as JournalQuery & { limit?: number }
-        const entries = app.journal.find(q, q.limit ?? Infinity)
+        const q = req.query as JournalQuery & { limit?: number, order?: 'newest' | 'oldest' }
+        const entries = app.journal.find(q, q.limit ?? Infinity, q.order ?? 'newest')
         return { entries, size: app.journal.size, limit: app.journal.limit }
       }
     },
@@ -321,7 +351,7 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     {
       method: 'POST',
       url: '/__mock/scenarios',
-      summary: 'Load (or replace) a scenario from its JSON form; ?activate=true activates it',
+      summary: 'Load (or replace) a scenario, as JSON or as YAML (content type application/yaml), in the shape of a scenario file; ?activate=true activates it',
       body: ScenarioFileSchema,
       querystring: Type.Object({ activate: Type.Optional(Type.Boolean()) }),
       handler: (req, reply) => {
@@ -403,7 +433,10 @@ export async function registerAdmin (app: FastifyInstance): Promise<void> {
       ...(r.optionalBody === true ? { preValidation: async (req: FastifyRequest) => { if (req.body === undefined || req.body === null) req.body = {} } } : {}),
       handler: async (req, reply) => {
         try {
-          return await r.handler(req, reply)
+          const answer = await r.handler(req, reply)
+          // Actions (reset, scenario activated, fault armed, ...) at info; reads stay at debug.
+          if (r.method !== 'GET') req.log.info({ op: route.config?.op, url: req.url }, `control API: ${r.method} ${req.url.split('?')[0] ?? ''}`)
+          return answer
         } catch (err) {
           if (err instanceof GatewayError) throw new AdminError(adminStatus(err.key), `${err.retcode} ${err.message}`)
           if (err instanceof ControlRefusal) throw new AdminError(REFUSAL_STATUS[err.kind], err.message)
