@@ -60,6 +60,9 @@ type EndCause = 'release' | 'farRelease' | 'fail' | 'noAnswer'
 
 const FINISHED_KEPT = 1000
 
+/** DTMF digits of one seconddial request (Part D §D2.3). */
+const DTMF = /^[0-9*#]{1,24}$/
+
 /** Held calls an agent's phone keeps at most (docs/decisions.md: hold limits). */
 export const MAX_HELD_CALLS = 8
 
@@ -160,7 +163,8 @@ export class CallEngine {
       answerTime: undefined,
       endTime: undefined,
       timers: [],
-      talkMs: undefined
+      talkMs: undefined,
+      dtmf: ''
     }
     this.active.set(call.callid, call)
     return call
@@ -242,7 +246,7 @@ export class CallEngine {
     const agent = this.host.signedIn(agentId)
     const call = this.activeOf(agent)?.call ?? this.findCall(agent, conn => conn.state === 'held', true)
     if (call === undefined) fail('RELEASE_NO_CALL')
-    this.end(call, agent.id, 'release')
+    this.hangUp(call, agent)
   }
 
   hold (agentId: string): void {
@@ -262,6 +266,60 @@ export class CallEngine {
     if (this.activeOf(agent) !== undefined) fail('UNHOLD_WRONG_STATE', 'release or hold the active call first')
     moveConnection(agentConnection(call, agent.id)!, 'retrieve')
     this.phase(call, agent, 'unhold')
+  }
+
+  /** `holdlist`: the agent's held calls, newest last, in the `callinfo` shape (400-003 when none). */
+  holdList (agentId: string): Array<Record<string, unknown>> {
+    const agent = this.host.signedIn(agentId)
+    const held: Array<Record<string, unknown>> = []
+    for (const id of agent.calls) {
+      const call = this.active.get(id)
+      if (call !== undefined && agentConnection(call, agent.id)?.state === 'held') held.push(this.callRecord(call))
+    }
+    if (held.length === 0) fail('CALLDATA_NO_HELD_CALL')
+    return held
+  }
+
+  /**
+   * `connecthold/{callid}`: the agent joins the other parties of its active call to its held call
+   * `callid` and leaves both (Part D §D2.3): the held call (and its callid) goes on without it.
+   */
+  connectHold (agentId: string, callid: string): void {
+    const agent = this.host.signedIn(agentId)
+    const held = this.findCall(agent, (conn, c) => conn.state === 'held' && c.callid === callid)
+    if (held === undefined) fail('CONNECT_HOLD_NO_HELD_CALL', `no held call ${callid}`)
+    const active = this.activeOf(agent)
+    if (active === undefined || active.conn.state !== 'connected') fail('CONNECT_HOLD_NO_CALL', 'no talking call to connect the held call to')
+    this.mergeInto(active.call, held, agent)
+    this.end(active.call, agent.id, 'release')
+    this.partyLeaves(held, agent, 'releaser', false)
+  }
+
+  /** `dropcall/{callid}`: the agent hangs up that one call, held or not (200-025 when it is not in it). */
+  dropCall (agentId: string, callid: string): void {
+    const agent = this.host.signedIn(agentId)
+    const call = this.findCall(agent, (_conn, c) => c.callid === callid)
+    if (call === undefined) fail('DROPCALL_NO_CALL')
+    this.hangUp(call, agent)
+  }
+
+  /** `beginmute` / `endmute`: a flag on the agent's talking connection, no event (Part D §D2.4). */
+  mute (agentId: string, on: boolean): void {
+    const agent = this.host.signedIn(agentId)
+    const active = this.activeOf(agent)
+    if (active === undefined) fail(on ? 'MUTE_NO_CALL' : 'UNMUTE_NO_CALL')
+    if (active.conn.state !== 'connected') fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', `the call is ${legState(active.conn)}, not talking`)
+    if (active.conn.muted === on) fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', on ? 'the call is already muted' : 'the call is not muted')
+    active.conn.muted = on
+  }
+
+  /** `seconddial` / `seconddialex`: DTMF digits on the talking call, recorded on it (no event). */
+  secondDial (agentId: string, digits: string): void {
+    const agent = this.host.signedIn(agentId)
+    if (!DTMF.test(digits)) fail('INVALID_PARAMETER', 'number: 1 to 24 of 0-9 * #')
+    const active = this.activeOf(agent)
+    if (active === undefined || active.conn.state !== 'connected') fail('OPERATION_EXCEPTION', 'no talking call to send digits on')
+    active.call.dtmf += digits
   }
 
   phonePickup (agentId: string): void {
@@ -360,6 +418,60 @@ export class CallEngine {
     return undefined
   }
 
+  // ---- parties joining and leaving a call (primitives of transfer and conference too) ---------
+
+  /**
+   * One agent hangs up its part of a call. A call of two parties ends; in a call of more (a
+   * conference) only this agent leaves and the others are told who left.
+   */
+  hangUp (call: Call, agent: Agent): void {
+    if (liveConnections(call).length > 2) this.partyLeaves(call, agent, 'releaser')
+    else this.end(call, agent.id, 'release')
+  }
+
+  /**
+   * An agent leaves a call that goes on: its connection is removed, it gets the phase's events
+   * and its state after the call; the agents still in the call get `partyLeft` (unless the leaving
+   * is a hand-over they already heard of).
+   */
+  partyLeaves (call: Call, agent: Agent, phase: 'releaser' | 'released', tellOthers = true): void {
+    const conn = agentConnection(call, agent.id)
+    if (conn === undefined) return
+    moveConnection(conn, 'clear')
+    call.connections = call.connections.filter(c => c !== conn)
+    this.leaveAgent(call, agent, phase, phase === 'releaser', true)
+    if (tellOthers) for (const other of this.agentsIn(call)) this.phase(call, other, 'partyLeft', false, agent.id)
+    if (liveConnections(call).length < 2) this.end(call, undefined, 'farRelease')
+  }
+
+  /**
+   * The live parties of `from` other than `keep` move into `into` (same states, same roles); the
+   * agents among them now take part in `into` instead of `from` and are told (`handedOver`).
+   */
+  mergeInto (from: Call, into: Call, keep: Agent): void {
+    const moving = from.connections.filter(c => c.state !== 'cleared' && !(c.device.kind === 'agent' && c.device.id === keep.id))
+    from.connections = from.connections.filter(c => !moving.includes(c))
+    into.connections.push(...moving)
+    for (const c of moving) {
+      if (c.device.kind !== 'agent') continue
+      const agent = this.host.agents.get(c.device.id)
+      if (agent === undefined) continue
+      agent.calls = agent.calls.map(id => id === from.callid ? into.callid : id)
+      this.phase(into, agent, 'handedOver')
+    }
+  }
+
+  /** The signed-in agents with a live connection in the call. */
+  agentsIn (call: Call): Agent[] {
+    const out: Agent[] = []
+    for (const c of call.connections) {
+      if (c.device.kind !== 'agent' || c.state === 'cleared') continue
+      const agent = this.host.agents.get(c.device.id)
+      if (agent !== undefined) out.push(agent)
+    }
+    return out
+  }
+
   // ---- internals ----------------------------------------------------------------------------
 
   private connectCall (call: Call): void {
@@ -416,7 +528,7 @@ export class CallEngine {
   }
 
   /** The agent's part in a call is over: its phase's events, then its state after the call. */
-  private leaveAgent (call: Call, agent: Agent, phase: CallPhase, hungUpHere: boolean, connected: boolean): void {
+  leaveAgent (call: Call, agent: Agent, phase: CallPhase, hungUpHere: boolean, connected: boolean): void {
     agent.calls = agent.calls.filter(id => id !== call.callid)
     agent.lastCallId = call.callid
     agent.lastCallConnected = connected
@@ -425,9 +537,10 @@ export class CallEngine {
   }
 
   /** Enqueue one phase's events for `agent`, with phone events filtered by its phone state. */
-  private phase (call: Call, agent: Agent | undefined, phase: CallPhase, hungUpHere = false): void {
+  phase (call: Call, agent: Agent | undefined, phase: CallPhase, hungUpHere = false, otherParty?: string): void {
     if (agent === undefined) return
     const view = this.view(call, agent)
+    if (otherParty !== undefined) view.otherParty = otherParty
     for (const type of this.flow[phase]) {
       // Already occupied by another (held) call: no second "occupied" event.
       if (type === 'AgentState_Busy' && agent.calls.some(id => id !== call.callid)) continue

@@ -24,6 +24,8 @@ export type CallPhase =
   | 'noAnswer' // called agent that let a manual-answer call ring out
   | 'hold'
   | 'unhold'
+  | 'partyLeft' // agents still in a call of three or more when one party leaves it
+  | 'handedOver' // an agent whose far party joined another call (connecthold, transfer complete)
 
 export type CallFlow = Record<CallPhase, EventType[]>
 
@@ -43,7 +45,9 @@ export const defaultCallFlow: CallFlow = {
   callerCancel: ['AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail', 'AgentOther_PhoneRelease'],
   noAnswer: ['AgentEvent_No_Answer', 'AgentOther_PhoneRelease'],
   hold: ['AgentEvent_Hold'],
-  unhold: ['AgentEvent_Talking']
+  unhold: ['AgentEvent_Talking'],
+  partyLeft: ['AgentEvent_Customer_Release'],
+  handedOver: ['AgentEvent_Talking']
 }
 
 /** What an event's content is built from. */

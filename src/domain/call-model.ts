@@ -54,6 +54,8 @@ export interface Connection {
   state: ConnState
   /** The last state before `cleared` (what the control API shows for an ended call). */
   lastLive: ConnState
+  /** The device's microphone is muted (beginmute; no event). Reset when held or cleared. */
+  muted: boolean
 }
 
 /** `0` inbound (ACD), `6` internal, `7` call-out (spec: feature is fixed for the whole call). */
@@ -80,6 +82,8 @@ export interface Call {
   timers: TimerHandle[]
   /** A customer's call: the customer hangs up this long after being connected. */
   talkMs: number | undefined
+  /** DTMF digits sent on the call (seconddial / seconddialex), in order, as the control API shows them. */
+  dtmf: string
 }
 
 /** The call as a whole, as the control API shows it. */
@@ -95,11 +99,13 @@ export function moveConnection (conn: Connection, op: ConnOp): boolean {
   if (next === 'cleared') conn.lastLive = conn.state
   else conn.lastLive = next
   conn.state = next
+  // Mute belongs to the talking connection: holding or leaving the call ends it (Part D §D2.4).
+  if (next === 'held' || next === 'cleared') conn.muted = false
   return true
 }
 
 export function connect (device: Device, role: Connection['role'], state: ConnState): Connection {
-  return { device, role, state, lastLive: state }
+  return { device, role, state, lastLive: state, muted: false }
 }
 
 /** The connection of an agent's phone in a call, if any. */

@@ -74,6 +74,10 @@ export const errorCatalogue = {
   UNHOLD_WRONG_STATE: entry('200-016', 'unhold: wrong call state'),
   RELEASE_NO_CALL: entry('200-017', 'release: no call'),
   INNER_CALL_NOT_ALLOWED: entry('200-018', 'internal call or consultation not allowed in the current call state'),
+  DISCONNECT_NO_CALL: entry('200-023', 'release a given number: no call'),
+  DISCONNECT_NO_NUMBER: entry('200-024', 'release a given number: the number is not in the call'),
+  DROPCALL_NO_CALL: entry('200-025', 'no call can be droped'),
+  NO_CALL_EXISTS: entry('200-026', 'no call exists'),
 
   // 300: agent-group queries
   GROUP_NO_RIGHT: entry('300-001', 'agent-group query: no right'),

@@ -17,6 +17,9 @@ const calldata: FastifyPluginAsyncTypebox = async (app) => {
     config: { op: 'queryCallInfoByCallId', auth: 'agent' }
   }, (req) => ok(app.simulator.callInfoByCallId(req.params.agentid, req.params.callid)))
 
+  app.get('/calldata/:agentid/holdlist', { schema: { params: AgentIdParams }, config: { op: 'queryHoldListInfo', auth: 'agent' } },
+    (req) => ok(calls.holdList(req.params.agentid)))
+
   // ---- the contact centre's calls (issue #11, Part D §D1.6, §D4) ----------------------------
   const q = app.queries
   const agent = { params: AgentIdParams }

@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { fail } from '../../domain/errors.js'
 import type { DialInput } from '../../domain/call-engine.js'
 import { ok } from '../../plugins/envelope.js'
-import { AgentIdParams, CALLAPPDATA_MAX_BYTES, CallIdQuery, DialBody } from '../../schemas/gateway.js'
+import Type from 'typebox'
+import { AGENT_ID_PATTERN, AgentIdParams, CALLAPPDATA_MAX_BYTES, CallIdQuery, DialBody } from '../../schemas/gateway.js'
 
 function dialInput (body: { called: string, caller?: string | undefined, skillid?: number | undefined, callappdata?: string | undefined }): DialInput {
   if (body.callappdata !== undefined && Buffer.byteLength(body.callappdata, 'utf8') > CALLAPPDATA_MAX_BYTES) {
@@ -51,6 +52,34 @@ const voicecall: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: AgentIdParams, querystring: CallIdQuery },
     config: { op: 'getHold', auth: 'agent' }
   }, (req) => { calls.getHold(req.params.agentid, req.query.callid); return ok({}) })
+
+  // ---- several calls, mute, DTMF (issue #13, Part D §D2.3, §D2.4) ----------------------------
+  const withCallId = { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), callid: Type.String({ minLength: 1, maxLength: 64 }) }) }
+  app.post('/voicecall/:agentid/connecthold/:callid', { schema: withCallId, config: { op: 'connectHold', auth: 'agent' } }, (req) => {
+    calls.connectHold(req.params.agentid, req.params.callid)
+    return ok({})
+  })
+  // The doc sends no body; a Java client sends {"callid"} anyway: any body is accepted and ignored.
+  app.post('/voicecall/:agentid/dropcall/:callid', { schema: withCallId, config: { op: 'dropCall', auth: 'agent' } }, (req) => {
+    calls.dropCall(req.params.agentid, req.params.callid)
+    return ok({})
+  })
+  app.post('/voicecall/:agentid/beginmute', { ...agent, config: { op: 'beginMute', auth: 'agent' } }, (req) => {
+    calls.mute(req.params.agentid, true)
+    return ok({})
+  })
+  app.post('/voicecall/:agentid/endmute', { ...agent, config: { op: 'endMute', auth: 'agent' } }, (req) => {
+    calls.mute(req.params.agentid, false)
+    return ok({})
+  })
+  app.post('/voicecall/:agentid/seconddialex', {
+    schema: { params: AgentIdParams, querystring: Type.Object({ number: Type.String({ maxLength: 64 }) }) },
+    config: { op: 'secondDialEx', auth: 'agent' }
+  }, (req) => { calls.secondDial(req.params.agentid, req.query.number); return ok({}) })
+  app.post('/voicecall/:agentid/seconddial/:number', {
+    schema: { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), number: Type.String({ maxLength: 64 }) }) },
+    config: { op: 'secondDial', auth: 'agent' }
+  }, (req) => { calls.secondDial(req.params.agentid, req.params.number); return ok({}) })
 
   app.put('/voicecall/:agentid/phonepickup', { ...agent, config: { op: 'phonePickup', auth: 'agent' } }, (req) => {
     calls.phonePickup(req.params.agentid)
