@@ -16,7 +16,9 @@ import {
   agentConnection, callerConnection, connect, liveConnections, moveConnection,
   type Call, type CallFeature, type Connection, type Device
 } from './call-model.js'
-import type { Clock } from './clock.js'
+import { CallHelp } from './call-help.js'
+import { CallTransfers } from './call-transfer.js'
+import type { Clock, TimerHandle } from './clock.js'
 import { fail } from './errors.js'
 import type { IdSource } from './ids.js'
 import type { PeerSpec, WorldIndex } from './world.js'
@@ -56,7 +58,7 @@ export interface InboundInput {
   talkMs: number | undefined
 }
 
-type EndCause = 'release' | 'farRelease' | 'fail' | 'noAnswer'
+export type EndCause = 'release' | 'farRelease' | 'fail' | 'noAnswer'
 
 const FINISHED_KEPT = 1000
 
@@ -74,7 +76,17 @@ export class CallEngine {
   /** What a manual-answer agent that let an inbound call ring out becomes (Part D §D1.5). */
   noAnswerThen: 'busy' | 'idle' = 'busy'
 
-  constructor (private readonly host: CallHost, private readonly ids: IdSource, public flow: CallFlow) {}
+  private readonly connTimers = new WeakMap<Connection, TimerHandle>()
+  /** Transfer, consultation and conference on the primitives below (call-transfer.ts). */
+  readonly transfers: CallTransfers
+
+  /** Internal help, conference and dropping one party (call-help.ts). */
+  readonly help: CallHelp
+
+  constructor (private readonly host: CallHost, private readonly ids: IdSource, public flow: CallFlow) {
+    this.transfers = new CallTransfers(this, host)
+    this.help = new CallHelp(this, host)
+  }
 
   // ---- placing calls ------------------------------------------------------------------------
 
@@ -122,7 +134,7 @@ export class CallEngine {
     this.phase(call, agent, 'offer')
     if (agent.settings.autoAnswer) {
       this.phase(call, agent, 'presentAuto')
-      this.connectCall(call)
+      this.answerConn(call, agentConnection(call, agent.id)!)
     } else {
       this.phase(call, agent, 'presentInbound')
       this.after(call, this.host.world.world.ringTimeoutMs, () => this.ringOut(call, agent))
@@ -135,7 +147,7 @@ export class CallEngine {
     this.offerToPeer(call, { kind: 'simAgent', id, spec })
   }
 
-  private dial (agent: Agent, input: DialInput, feature: CallFeature): Call {
+  dial (agent: Agent, input: DialInput, feature: CallFeature): Call {
     const internal = feature === '6'
     // Internal calls show the calling agent unless the request names a caller number.
     const callerNumber = input.caller !== undefined && input.caller !== '' ? input.caller : (internal ? agent.id : this.host.world.world.defaultCaller)
@@ -164,18 +176,21 @@ export class CallEngine {
       endTime: undefined,
       timers: [],
       talkMs: undefined,
-      dtmf: ''
+      dtmf: '',
+      transfrom: '',
+      pending: undefined,
+      helpFor: undefined
     }
     this.active.set(call.callid, call)
     return call
   }
 
-  private join (agent: Agent, call: Call): void {
+  join (agent: Agent, call: Call): void {
     if (agent.status !== 'occupied') this.host.apply(agent, 'occupy')
     agent.calls.push(call.callid)
   }
 
-  private addAgent (call: Call, agent: Agent): void {
+  addAgent (call: Call, agent: Agent): void {
     call.connections.push(connect({ kind: 'agent', id: agent.id }, 'called', 'alerting'))
     this.join(agent, call)
   }
@@ -184,7 +199,7 @@ export class CallEngine {
     for (const c of call.connections) if (c.device.kind === 'queue' && c.state === 'queued') moveConnection(c, 'clear')
   }
 
-  private offerInternal (call: Call, callee: Agent): void {
+  offerInternal (call: Call, callee: Agent): void {
     // Only an idle agent with no call can be offered a call; anything else fails the call.
     if (callee.status !== 'idle' || callee.calls.length > 0) { this.end(call, undefined, 'fail'); return }
     this.addAgent(call, callee)
@@ -212,11 +227,29 @@ export class CallEngine {
     else this.after(call, this.host.world.world.ringTimeoutMs, () => this.end(call, undefined, 'fail'))
   }
 
+  /**
+   * A device answers. The first answer connects the call; in a call already talking (a transfer,
+   * a help call) only that connection joins, and the transfer in progress hears of it.
+   */
+  answerConn (call: Call, conn: Connection): void {
+    if (call.answerTime === undefined) { this.connectCall(call); return }
+    if (call.ended || !moveConnection(conn, 'answer')) return
+    if (conn.device.kind === 'agent') this.phase(call, this.host.agents.get(conn.device.id), 'connect')
+    this.listener?.connected(call)
+    this.transfers.joined(call, conn)
+  }
+
   // ---- far end (simulated peers, customers, and the control API) ----------------------------
 
   farAnswer (callid: string): void {
     const call = this.active.get(callid)
-    if (call === undefined || call.answerTime !== undefined) return
+    if (call === undefined) return
+    if (call.answerTime !== undefined) {
+      // A call already talking: a peer it was transferred to (or a helper) answers.
+      const ringing = call.connections.find(c => c.state === 'alerting' && (c.device.kind === 'simAgent' || c.device.kind === 'external'))
+      if (ringing !== undefined) this.answerConn(call, ringing)
+      return
+    }
     this.connectCall(call)
     const hangUp = this.farPeer(call)?.hangUpAfterMs
     if (hangUp !== undefined) this.after(call, hangUp, () => this.end(call, undefined, 'farRelease'))
@@ -239,7 +272,7 @@ export class CallEngine {
     const agent = this.host.signedIn(agentId)
     const call = this.findCall(agent, (conn, c) => conn.state === 'alerting' && (callid === undefined || c.callid === callid))
     if (call === undefined) fail('NO_CALL_TO_ANSWER')
-    this.connectCall(call)
+    this.answerConn(call, agentConnection(call, agent.id)!)
   }
 
   release (agentId: string): void {
@@ -327,7 +360,7 @@ export class CallEngine {
     const ringing = this.findCall(agent, conn => conn.state === 'alerting')
     if (agent.phoneOffHook && ringing === undefined) fail('OPERATION_EXCEPTION', 'the phone is already off-hook')
     this.phoneEvent(agent, 'AgentOther_PhoneOffhook')
-    if (ringing !== undefined) this.connectCall(ringing)
+    if (ringing !== undefined) this.answerConn(ringing, agentConnection(ringing, agent.id)!)
   }
 
   phoneHangup (agentId: string): void {
@@ -440,8 +473,8 @@ export class CallEngine {
     moveConnection(conn, 'clear')
     call.connections = call.connections.filter(c => c !== conn)
     this.leaveAgent(call, agent, phase, phase === 'releaser', true)
-    if (tellOthers) for (const other of this.agentsIn(call)) this.phase(call, other, 'partyLeft', false, agent.id)
-    if (liveConnections(call).length < 2) this.end(call, undefined, 'farRelease')
+    if (tellOthers) for (const other of this.agentsIn(call)) this.phase(call, other, 'partyLeft', false, { otherParty: agent.id })
+    this.transfers.left(call, agent)
   }
 
   /**
@@ -481,6 +514,7 @@ export class CallEngine {
     for (const c of liveConnections(call)) if (c.state === 'initiated' || c.state === 'alerting') moveConnection(c, 'answer')
     for (const c of call.connections) if (c.device.kind === 'agent' && c.state === 'connected') this.phase(call, this.host.agents.get(c.device.id), 'connect')
     this.listener?.connected(call)
+    if (call.helpFor !== undefined) this.help.answered(call)
     if (call.talkMs !== undefined) this.after(call, call.talkMs, () => this.end(call, undefined, 'farRelease'))
   }
 
@@ -501,7 +535,7 @@ export class CallEngine {
    * network). Connected calls: releaser/released phases. Unconnected: the caller gets the failure
    * phase, a ringing callee that let it ring out gets noAnswer, one that hung up gets releaser.
    */
-  private end (call: Call, by: string | undefined, cause: EndCause): void {
+  end (call: Call, by: string | undefined, cause: EndCause): void {
     if (call.ended) return
     const connected = call.answerTime !== undefined
     this.clearTimers(call)
@@ -521,7 +555,7 @@ export class CallEngine {
       else if (connected || conn.role === 'called' || by === agent.id) {
         if (cause === 'noAnswer' && agent.id === by) phase = 'noAnswer'
         else phase = by === agent.id ? 'releaser' : 'released'
-      } else phase = call.internal ? 'insideCallFail' : 'callOutFail'
+      } else phase = call.helpFor !== undefined ? 'consultFail' : call.internal ? 'insideCallFail' : 'callOutFail'
       this.leaveAgent(call, agent, phase, by === agent.id && cause !== 'noAnswer', connected)
     }
     this.listener?.ended(call)
@@ -537,10 +571,10 @@ export class CallEngine {
   }
 
   /** Enqueue one phase's events for `agent`, with phone events filtered by its phone state. */
-  phase (call: Call, agent: Agent | undefined, phase: CallPhase, hungUpHere = false, otherParty?: string): void {
+  phase (call: Call, agent: Agent | undefined, phase: CallPhase, hungUpHere = false, extra?: Partial<CallView>): void {
     if (agent === undefined) return
     const view = this.view(call, agent)
-    if (otherParty !== undefined) view.otherParty = otherParty
+    if (extra !== undefined) Object.assign(view, extra)
     for (const type of this.flow[phase]) {
       // Already occupied by another (held) call: no second "occupied" event.
       if (type === 'AgentState_Busy' && agent.calls.some(id => id !== call.callid)) continue
@@ -575,7 +609,8 @@ export class CallEngine {
       otherParty: isCaller ? call.called : call.callerNumber,
       isCaller,
       internal: call.internal,
-      callerIsAgent: call.internal && call.callerNumber === this.callerAgentId(call)
+      callerIsAgent: call.internal && call.callerNumber === this.callerAgentId(call),
+      transfrom: call.transfrom
     }
   }
 
@@ -585,13 +620,13 @@ export class CallEngine {
     return c?.device.kind === 'agent' ? c.device.id : undefined
   }
 
-  private callerAgent (call: Call): Agent | undefined {
+  callerAgent (call: Call): Agent | undefined {
     const id = this.callerAgentId(call)
     return id === undefined ? undefined : this.host.agents.get(id)
   }
 
   /** The agent's call that is not on hold (dialling, ringing or talking), if any. */
-  private activeOf (agent: Agent): { call: Call, conn: Connection } | undefined {
+  activeOf (agent: Agent): { call: Call, conn: Connection } | undefined {
     for (const id of agent.calls) {
       const call = this.active.get(id)
       const conn = agentConnection(call, agent.id)
@@ -606,7 +641,7 @@ export class CallEngine {
     return n
   }
 
-  private findCall (agent: Agent, test: (conn: Connection, call: Call) => boolean, newestFirst = false): Call | undefined {
+  findCall (agent: Agent, test: (conn: Connection, call: Call) => boolean, newestFirst = false): Call | undefined {
     const ids = newestFirst ? [...agent.calls].reverse() : agent.calls
     for (const id of ids) {
       const call = this.active.get(id)
@@ -616,11 +651,23 @@ export class CallEngine {
     return undefined
   }
 
-  private after (call: Call, ms: number, fn: () => void): void {
+  after (call: Call, ms: number, fn: () => void): void {
     call.timers.push(this.host.clock.setTimer(ms, fn))
   }
 
-  private clearTimers (call: Call): void {
+  /** A timer of one connection (a transfer target ringing), cancelled with the call or on its own. */
+  connTimer (call: Call, conn: Connection, ms: number, fn: () => void): void {
+    const handle = this.host.clock.setTimer(ms, fn)
+    call.timers.push(handle)
+    this.connTimers.set(conn, handle)
+  }
+
+  clearTimersOf (conn: Connection): void {
+    this.connTimers.get(conn)?.cancel()
+    this.connTimers.delete(conn)
+  }
+
+  clearTimers (call: Call): void {
     for (const t of call.timers) t.cancel()
     call.timers = []
   }

@@ -26,6 +26,10 @@ export type CallPhase =
   | 'unhold'
   | 'partyLeft' // agents still in a call of three or more when one party leaves it
   | 'handedOver' // an agent whose far party joined another call (connecthold, transfer complete)
+  | 'transferred' // transferring agent, success mode: the result (0 the target answered, 1 it did not)
+  | 'transferFailed' // transferring agent, talk / three-party mode: the target could not be reached
+  | 'conference' // the agent that brought a third party in (three-party transfer, confjoin, help)
+  | 'consultFail' // the agent asking for help: the helper could not be reached
 
 export type CallFlow = Record<CallPhase, EventType[]>
 
@@ -47,7 +51,11 @@ export const defaultCallFlow: CallFlow = {
   hold: ['AgentEvent_Hold'],
   unhold: ['AgentEvent_Talking'],
   partyLeft: ['AgentEvent_Customer_Release'],
-  handedOver: ['AgentEvent_Talking']
+  handedOver: ['AgentEvent_Talking'],
+  transferred: ['AgentEvent_SuccTransResult'],
+  transferFailed: ['AgentEvent_Connect_Fail', 'AgentEvent_Talking'],
+  conference: ['AgentEvent_Conference'],
+  consultFail: ['AgentEvent_Consult_Fail']
 }
 
 /** What an event's content is built from. */
@@ -65,6 +73,12 @@ export interface CallView {
   internal: boolean
   /** The shown caller number is the calling agent's id. */
   callerIsAgent: boolean
+  /** The agent that transferred the call to this side ('' when none). */
+  transfrom: string
+  /** AgentEvent_SuccTransResult: 0 the transfer succeeded. */
+  result?: number
+  /** AgentEvent_Conference: the other parties, the original one first. */
+  partner?: string
 }
 
 /** `content` of each call event, keys and value types as the spec's examples (§5.1, Part C §1). */
@@ -84,9 +98,9 @@ export function callEventContent (type: EventType, call: CallView, hungUpByThisS
       // Agents as caller are shown with an `a` prefix (spec §5.1, Part C §1).
       return {
         caller: call.callerIsAgent ? `a${call.caller}` : call.caller,
-        transfer: 'no',
+        transfer: call.transfrom === '' ? 'no' : 'yes',
         callid: call.callid,
-        transfrom: '',
+        transfrom: call.transfrom,
         called: call.called,
         type: 'main',
         mediaAbility: '1',
@@ -97,8 +111,13 @@ export function callEventContent (type: EventType, call: CallView, hungUpByThisS
       return { caller: call.caller, callid: call.callid, called: call.called, feature: call.feature, type: 'main', mediaAbility: '1' }
     case 'AgentEvent_Customer_Release':
       return { callid: call.callid, number: call.otherParty }
+    case 'AgentEvent_SuccTransResult':
+      // Key `callId` in camel case, result a number (Part D §D2.1).
+      return { result: call.result ?? 0, callId: call.callid }
+    case 'AgentEvent_Conference':
+      return { callid: call.callid, partner: call.partner ?? '' }
     default:
-      // Call_Release, Hold, No_Answer, Inside_Call_Fail, Call_Out_Fail, Connect_Fail: the bare callid.
+      // Call_Release, Hold, No_Answer, Inside_Call_Fail, Call_Out_Fail, Connect_Fail, Consult_Fail: the bare callid.
       return call.callid
   }
 }

@@ -58,8 +58,11 @@ export interface Connection {
   muted: boolean
 }
 
-/** `0` inbound (ACD), `6` internal, `7` call-out (spec: feature is fixed for the whole call). */
-export type CallFeature = '0' | '6' | '7'
+/**
+ * `0` inbound (ACD), `6` internal, `7` call-out, `51` two-party help, `52` three-party help
+ * (spec: feature is fixed for the whole call; Part D §D2.2).
+ */
+export type CallFeature = '0' | '6' | '7' | '51' | '52'
 
 export interface Call {
   callid: string
@@ -84,6 +87,29 @@ export interface Call {
   talkMs: number | undefined
   /** DTMF digits sent on the call (seconddial / seconddialex), in order, as the control API shows them. */
   dtmf: string
+  /** The agent that last transferred the call ('' never): `transfer:"yes"`, `transfrom` of Ringing / Auto_Answer. */
+  transfrom: string
+  /** A transfer in progress on this call (call-transfer.ts). */
+  pending: PendingTransfer | undefined
+  /** A help call (innerhelp): the callid of the call the helped agent holds meanwhile. */
+  helpFor: string | undefined
+}
+
+/**
+ * How the transferring agent takes part (Part D §D2.1): `release` it leaves at once; `success` it
+ * leaves when the target answers (else keeps talking); `talk` it talks with the answered target
+ * while the customer is held, and leaves when it hangs up; `three` the target joins a conference.
+ */
+export type TransferMode = 'release' | 'success' | 'talk' | 'three'
+
+export interface PendingTransfer {
+  /** The transferring agent. */
+  by: string
+  mode: TransferMode
+  /** The target's connection (undefined while the call waits in a skill queue). */
+  target: Connection | undefined
+  /** The target answered (talk mode: the agent now talks with it). */
+  answered: boolean
 }
 
 /** The call as a whole, as the control API shows it. */

@@ -183,6 +183,13 @@ export class ContactCenter implements CallListener {
     return call
   }
 
+  /** A call in progress transferred to a skill (issue #13): it waits in the queue like a new customer. */
+  transferToSkill (call: Call, skill: number): void {
+    const entry: Waiting = { call, skill, priority: 0, rank: 0, since: this.host.clock.now(), patience: undefined, requeues: 0, lastReleaseAgent: undefined }
+    this.pending.set(call.callid, entry)
+    this.enqueue(entry, skill, 0)
+  }
+
   /** The number shown as `called` for a customer sent to a skill: its first access code, or the skill id. */
   private accessCodeOf (skill: number): string {
     for (const c of this.host.world.world.accessCodes) if (c.skill === skill) return c.inno

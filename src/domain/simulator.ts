@@ -138,6 +138,7 @@ export class Simulator {
     this.center = new ContactCenter(this, opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x3c6ef372))
     this.calls.listener = this.center
     this.directory.addSource(() => this.center.directoryEntries())
+    this.calls.transfers.router = this.center
     this.useWorldSettings()
   }
 

@@ -16,6 +16,28 @@ function dialInput (body: { called: string, caller?: string | undefined, skillid
   return { called: body.called, caller: body.caller, skillid: body.skillid, callappdata: body.callappdata }
 }
 
+/** A small number sent as a JSON number or as a string of digits (J, P send strings). */
+const SmallInt = Type.Union([Type.Integer({ minimum: 0, maximum: 99 }), Type.String({ pattern: '^[0-9]{1,2}$' })])
+
+const TransferBody = Type.Object({
+  devicetype: SmallInt,
+  address: Type.String({ minLength: 1, maxLength: 24, pattern: '^[0-9A-Ea-e*#]+$' }),
+  mode: SmallInt,
+  callappdata: Type.Optional(Type.String()),
+  caller: Type.Optional(Type.String({ pattern: '^[0-9]{0,24}$' })),
+  mediaability: Type.Optional(SmallInt),
+  holdflag: Type.Optional(Type.Union([Type.Boolean(), Type.String({ maxLength: 5 })])),
+  skillId: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 2147483647 }), Type.String({ pattern: '^[0-9]{1,10}$' })]))
+})
+
+const HelpBody = Type.Object({
+  dstaddress: Type.String({ minLength: 1, maxLength: 24 }),
+  devicetype: Type.Optional(SmallInt),
+  mode: Type.Optional(SmallInt),
+  callappdata: Type.Optional(Type.String()),
+  holdflag: Type.Optional(Type.Union([Type.Boolean(), Type.String({ maxLength: 5 })]))
+})
+
 const voicecall: FastifyPluginAsyncTypebox = async (app) => {
   const calls = app.simulator.calls
   const agent = { schema: { params: AgentIdParams } }
@@ -80,6 +102,34 @@ const voicecall: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), number: Type.String({ maxLength: 64 }) }) },
     config: { op: 'secondDial', auth: 'agent' }
   }, (req) => { calls.secondDial(req.params.agentid, req.params.number); return ok({}) })
+
+  // ---- transfer (Part D §D2.1); clients send the numbers as strings too ----------------------
+  app.post('/voicecall/:agentid/transfer', { schema: { params: AgentIdParams, body: TransferBody }, config: { op: 'transfer', auth: 'agent' } }, (req) => {
+    const b = req.body
+    if (b.callappdata !== undefined && Buffer.byteLength(b.callappdata, 'utf8') > CALLAPPDATA_MAX_BYTES) fail('INVALID_PARAMETER', `callappdata is longer than ${CALLAPPDATA_MAX_BYTES} bytes`)
+    calls.transfers.transfer(req.params.agentid, { devicetype: Number(b.devicetype), address: b.address, mode: Number(b.mode), callappdata: b.callappdata })
+    return ok({})
+  })
+  app.post('/voicecall/:agentid/canceltransfer', { ...agent, config: { op: 'cancelTransfer', auth: 'agent' } }, (req) => {
+    calls.transfers.cancel(req.params.agentid)
+    return ok({})
+  })
+
+  // ---- internal help, conference, one party (Part D §D2.2, §D2.3) -----------------------------
+  app.post('/voicecall/:agentid/innerhelp', { schema: { params: AgentIdParams, body: HelpBody }, config: { op: 'innerHelp', auth: 'agent' } }, (req) => {
+    const b = req.body
+    if (b.callappdata !== undefined && Buffer.byteLength(b.callappdata, 'utf8') > CALLAPPDATA_MAX_BYTES) fail('INVALID_PARAMETER', `callappdata is longer than ${CALLAPPDATA_MAX_BYTES} bytes`)
+    const input = { dstaddress: b.dstaddress, devicetype: Number(b.devicetype ?? 2), mode: Number(b.mode ?? 1), callappdata: b.callappdata }
+    return ok(calls.help.innerHelp(req.params.agentid, input), '')
+  })
+  app.post('/voicecall/:agentid/confjoin', {
+    schema: { params: AgentIdParams, body: Type.Object({ callid: Type.String({ minLength: 1, maxLength: 64 }), callappdata: Type.Optional(Type.String({ maxLength: 16384 })) }) },
+    config: { op: 'confJoin', auth: 'agent' }
+  }, (req) => { calls.help.confJoin(req.params.agentid, req.body.callid); return ok({}) })
+  app.post('/voicecall/:agentid/disconnect/:number', {
+    schema: { params: Type.Object({ agentid: Type.String({ pattern: AGENT_ID_PATTERN }), number: Type.String({ minLength: 1, maxLength: 24 }) }) },
+    config: { op: 'disconnect', auth: 'agent' }
+  }, (req) => { calls.help.disconnect(req.params.agentid, req.params.number); return ok({}) })
 
   app.put('/voicecall/:agentid/phonepickup', { ...agent, config: { op: 'phonePickup', auth: 'agent' } }, (req) => {
     calls.phonePickup(req.params.agentid)
