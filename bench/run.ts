@@ -19,13 +19,14 @@ import { runCalls } from './workloads/calls.js'
 import { runDay, runInbound } from './workloads/center.js'
 import { runHeld, runIdle } from './workloads/scale.js'
 import { runStartup } from './workloads/startup.js'
+import { runTransfers } from './workloads/transfer.js'
 import { runThroughput, throughputRows } from './workloads/throughput.js'
 
 const HELP = `Usage: npm run bench -- [options]
 
   --quick              smoke run for CI: workload a only, ~2 s per row, 1 repetition, no peers;
                        writes bench/results-quick.{md,json}; asserts nothing about speed
-  --only a,b,...       workloads to run (a–i; default all). Reference rows always run.
+  --only a,b,...       workloads to run (a–k; default all). Reference rows always run.
   --peers              also measure WireMock, Prism and Mockoon (installed on demand into bench/peers/)
   --duration S         counted seconds per measurement (default 10)
   --warmup S           warm-up seconds before counting (default 3)
@@ -213,6 +214,10 @@ async function main (argv: string[]): Promise<number> {
   if (opts.only.has('i')) {
     ctx.log('== i. a day on the virtual clock')
     partial.day = await runDay(ctx)
+  }
+  if (opts.only.has('k')) {
+    ctx.log('== k. consult transfers')
+    partial.transfers = await runTransfers(ctx)
   }
   if (opts.only.has('g')) {
     ctx.log('== g. start to ready')

@@ -6,7 +6,7 @@ import type { Pinning } from './proc.js'
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const ROOT_DIR = join(BENCH_DIR, '..')
 
-export const WORKLOADS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const
+export const WORKLOADS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'k'] as const
 export type Workload = typeof WORKLOADS[number]
 
 export interface Options {

@@ -4,6 +4,7 @@ import type { DayResult, InboundResult } from '../workloads/center.js'
 import type { HeldResult, IdleResult } from '../workloads/scale.js'
 import type { StartRow } from '../workloads/startup.js'
 import type { RowResult } from '../workloads/throughput.js'
+import type { TransferResult } from '../workloads/transfer.js'
 import type { ProfileSummary } from './profile.js'
 import type { Spread } from './stats.js'
 
@@ -42,6 +43,7 @@ export interface Results {
   startup?: StartRow[]
   inbound?: InboundResult
   day?: DayResult
+  transfers?: TransferResult
   goals: Goal[]
   profiles: ProfileSummary[]
 }
@@ -123,6 +125,13 @@ export function evaluateGoals (r: Omit<Results, 'goals'>): Goal[] {
     const rss = s?.rssMaxMb.max ?? Number.NaN
     goals.push({ id: 'i-wall', goal: `i: ${r.day.hours} h of traffic at ${r.day.perSecond}/s with ${fmt(r.day.colleagues)} colleagues, wall time`, target: '< 30 s', measured: `${fmt(wall, 1)} s`, met: Number.isFinite(wall) ? wall < 30 : null })
     goals.push({ id: 'i-rss', goal: 'i: RSS over the day', target: '< 300 MB', measured: `${fmt(rss)} MB`, met: Number.isFinite(rss) ? rss < 300 : null })
+  }
+  if (r.transfers !== undefined) {
+    const s = r.transfers.summary
+    const rate = s?.flowsPerS.median ?? Number.NaN
+    const bad = (s?.errors.max ?? Number.NaN) + (s?.leftCalls.max ?? Number.NaN)
+    goals.push({ id: 'k-rate', goal: `k: complete consult-transfer flows (customer → A → consult B → transfer complete → B releases), ${r.transfers.pairs} pairs`, target: '≥ 500/s', measured: `${fmt(rate)}/s`, met: Number.isFinite(rate) ? rate >= 500 : null })
+    goals.push({ id: 'k-errors', goal: 'k: failed flows and calls left over', target: '0', measured: fmt(bad), met: Number.isFinite(bad) ? bad === 0 : null })
   }
   if (r.startup !== undefined) {
     const g = r.startup.find(x => x.id === 'g')?.summary
@@ -220,6 +229,16 @@ export function renderMarkdown (r: Results): string {
     out.push('| arrival→Auto_Answer p50 ms | p99 ms | max ms | answered | lost | stuck in a queue | errors | RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|---:|')
     out.push(`| ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.answered)} | ${fmt(s?.lost.max)} | ${fmt(s?.stuck.max)} | ${fmt(s?.errors.max)} | ${range(s?.rssMb)} |`)
     if (r.inbound.notes.length > 0) out.push('', `- ${r.inbound.notes.join('; ')}`)
+    out.push('')
+  }
+
+  if (r.transfers !== undefined) {
+    const s = r.transfers.summary
+    out.push('## k. Consult transfers', '')
+    out.push(`${r.transfers.pairs} pairs of auto-answer agents run complete flows back to back for ${r.transfers.seconds} s: a customer calls A (\`POST /__mock/customers\`), A consults B (\`innerhelp\`), completes the transfer (\`connecthold\`), B releases. Config: ${r.transfers.config}.`, '')
+    out.push('| flows/s | flow p50 ms | flow p99 ms | errors | calls left | RSS MB |', '|---:|---:|---:|---:|---:|---:|')
+    out.push(`| ${range(s?.flowsPerS)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${fmt(s?.errors.max)} | ${fmt(s?.leftCalls.max)} | ${range(s?.rssMb)} |`)
+    if (r.transfers.notes.length > 0) out.push('', `- ${r.transfers.notes.join('; ')}`)
     out.push('')
   }
 
