@@ -245,6 +245,9 @@ const GUID_HEADERS = (w: World): Array<Record<string, string | string[]>> => [
 /** The issue #13 families (and their routes in older families): fuzzed by fuzz-inventory.test.ts. */
 export const INVENTORY = new RegExp(`^${GW}/(agentgroup|queuedevice|querymonitor|qualitycontrol|agentconf|eccconfig|multimediaconf|textchat|thirdcontrol|recordplay)/`)
 
+/** The call families (voicecall, calldata) with the issue #13 call control: fuzzed again by fuzz-callctl.test.ts. */
+export const CALL_FAMILIES = new RegExp(`^${GW}/(voicecall|calldata)/`)
+
 export interface SweepOptions {
   /** The routes to sweep (of every route in the OpenAPI document plus the hidden ones). */
   select: (r: Route) => boolean
