@@ -131,6 +131,21 @@ t.test('in Chromium: layout at three widths, state names, valid buttons, the seq
     t.match(await mock.admin.agents.get('1005'), { status: 'notReady', agentState: 3 })
   })
 
+  t.test('queues panel and the customer calls form (issue #11)', async (t) => {
+    t.same(await page.locator('#queues tbody tr td:first-child').allTextContents(), ['1 voice', '2 billing'], 'one row per skill')
+    await page.locator('#customer-form input[name=from]').fill('13911112222')
+    await page.locator('#customer-form input[name=to]').fill('skill:2')
+    await page.locator('#customer-form').getByRole('button', { name: 'customer calls' }).click()
+    // Skill 2 goes to an idle agent or colleague with it: the call shows up, caller and called.
+    await page.locator('#calls tbody tr', { hasText: '13911112222' }).first().waitFor()
+    const placed = (await mock.admin.calls.list()).find(c => c.caller === '13911112222' && c.feature === '0')
+    t.ok(placed !== undefined, 'a customer call was placed')
+    t.same(await layoutProblems(page), [], 'the form fits the page')
+    // The customer hangs up again, so the calls panel holds only the calls the next steps expect.
+    await mock.admin.calls.hangUp(String(placed?.callid))
+    await page.locator('#calls tbody tr', { hasText: '13911112222' }).locator('td', { hasText: /^released$/ }).first().waitFor()
+  })
+
   t.test('click a call: its sequence diagram, lanes, times, retcodes; Mermaid download', async (t) => {
     await page.locator('#calls tbody tr', { hasText: 'alerting' }).getByRole('button', { name: 'answer' }).click()
     await page.locator('#calls tbody tr', { hasText: '9004' }).locator('td', { hasText: /^talking$/ }).waitFor()
