@@ -10,8 +10,10 @@
 import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { CallEngine } from './call-engine.js'
+import { AgentMessages } from './agent-messages.js'
 import { ContactCenter } from './contact-center.js'
 import { AgentDirectory } from './directory.js'
+import { Recordings } from './recordings.js'
 import { defaultCallFlow, type CallFlow } from './call-flows.js'
 import { callHasParty } from './call-model.js'
 import type { Clock } from './clock.js'
@@ -55,7 +57,7 @@ export interface SimulatorOptions {
 /** Something that wants to see every event as it is queued (the scenario timeline). */
 export type EventObserver = (agentId: string, eventType: string) => void
 
-export type LoginKind = 'login' | 'forceLogin' | 'loginEx'
+export type LoginKind = 'login' | 'forceLogin' | 'loginEx' | 'forceLoginEx'
 
 export interface LoginInput {
   password?: string | undefined
@@ -113,6 +115,10 @@ export class Simulator {
   readonly agents = new Map<string, Agent>()
   /** Every agent the gateway knows, with its state (agentgroup and queue queries). */
   readonly directory: AgentDirectory = new AgentDirectory(this)
+  /** Notes, bulletins, passwords and per-sign-in settings (onlineagent beyond state). */
+  readonly messages: AgentMessages = new AgentMessages(this)
+  /** Simulated recordings of finished calls, playback and recording (recordplay). */
+  readonly recordings: Recordings = new Recordings(this)
   readonly faults: FaultEngine
   readonly random: () => number
   /** Recent events per agent id, kept across sign-outs for the admin API (bounded); see remember. */
@@ -152,7 +158,9 @@ export class Simulator {
 
   login (agentId: string, input: LoginInput, kind: LoginKind): LoginResult {
     const status = input.status ?? 4
-    if (kind !== 'loginEx' && (input.password === undefined || input.phonenum === undefined || input.phonenum === '')) {
+    const ex = kind === 'loginEx' || kind === 'forceLoginEx'
+    const forced = kind === 'forceLogin' || kind === 'forceLoginEx'
+    if (!ex && (input.password === undefined || input.phonenum === undefined || input.phonenum === '')) {
       fail('LOGIN_PARAM_EMPTY', `${input.password === undefined ? 'password' : 'phonenum'} is required`)
     }
     const command = signInCommand[status]
@@ -165,7 +173,7 @@ export class Simulator {
     }
     const existing = this.agents.get(agentId)
     if (existing !== undefined) {
-      if (kind !== 'forceLogin') fail('ALREADY_SIGNED_IN')
+      if (!forced) fail('ALREADY_SIGNED_IN')
       this.signOutNow(existing, 'forced sign-in elsewhere')
     }
     const now = this.clock.now()
@@ -183,7 +191,7 @@ export class Simulator {
         autoAnswer: input.autoanswer ?? true,
         autoEnterIdle: input.autoenteridle ?? true,
         // The forcelogin table documents releasephone default false (Part C §5.3).
-        releasePhone: input.releasephone ?? (kind !== 'forceLogin'),
+        releasePhone: input.releasephone ?? !forced,
         phoneNum: input.phonenum ?? rostered?.phone ?? '',
         agentType
       },
@@ -208,7 +216,7 @@ export class Simulator {
       result: {
         vdnid: 1,
         workno: agentId,
-        mediatype: kind === 'loginEx' ? 'TFF' : 'TTF',
+        mediatype: ex ? 'TFF' : 'TTF',
         loginTime: String(now),
         isForceChange: 'false',
         serverName: 'AgentGateway',

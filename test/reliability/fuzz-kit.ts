@@ -217,6 +217,10 @@ function validSegment (w: World, name: string): string {
     case 'file': return 'swagger-ui.css'
     case 'name': return 'test'
     case 'ruleId': return 'rule-1'
+    case 'workno': case 'workNo': case 'receiver': return '1002'
+    case 'skillid': case 'ivrid': case 'vdnid': case 'chatnum': return '1'
+    case 'recordflag': case 'recordbeforetalking': return 'true'
+    case 'clustername': return 'AgentGateway0'
     default: return 'x'
   }
 }
@@ -243,7 +247,11 @@ const GUID_HEADERS = (w: World): Array<Record<string, string | string[]>> => [
   { authorization: 'Bearer x', 'x-forwarded-for': '127.0.0.1, 10.0.0.1' }
 ]
 /** The issue #13 families (and their routes in older families): fuzzed by fuzz-inventory.test.ts. */
-export const INVENTORY = new RegExp(`^${GW}/(agentgroup|queuedevice|querymonitor|qualitycontrol|agentconf|eccconfig|multimediaconf|textchat|thirdcontrol|recordplay)/`)
+export const INVENTORY = new RegExp([
+  `^${GW}/(agentgroup|queuedevice|querymonitor|qualitycontrol|agentconf|eccconfig|multimediaconf|textchat|thirdcontrol|recordplay)/`,
+  `^${GW}/onlineagent/(loginbyaccount$|\\{agentid\\}/(agentskillsbyworkno|bindphone|modifyaccountpwd|notifybulletin|sendnotelet|setforwarding|settalkright|setselfrecord|forceloginex))`,
+  `^${GW}/calldata/\\{agentid\\}/(allcall|remotenumbers|callnums|isprocesscall|statistics|callRecordInfoList|queryselfcallrecordinfolist|privatecallinfo|ivrcall|setcallbusinessdata|getcallbusinessdata)`
+].join('|'))
 
 /** The call families (voicecall, calldata) with the issue #13 call control: fuzzed again by fuzz-callctl.test.ts. */
 export const CALL_FAMILIES = new RegExp(`^${GW}/(voicecall|calldata)/`)

@@ -27,6 +27,8 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
   signIn('/onlineagent/:agentid', 'login', 'login')
   signIn('/onlineagent/:agentid/forcelogin', 'forceLogin', 'forceLogin')
   signIn('/onlineagent/:agentid/loginex', 'loginEx', 'loginEx')
+  signIn('/onlineagent/:agentid/forceloginex', 'forceLoginEx', 'forceLoginEx')
+  signIn('/onlineagent/:agentid/forceloginexwithoutphone', 'forceLoginExWithoutPhone', 'forceLoginEx')
 
   const agent = { schema: { params: AgentIdParams } }
 

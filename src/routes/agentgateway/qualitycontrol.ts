@@ -4,7 +4,9 @@
  * the quality-inspection back office (QC tasks, URLs, self-recording flags) is not simulated.
  */
 import type { FastifyInstance, HTTPMethods } from 'fastify'
+import Type from 'typebox'
 import { AgentQueries } from '../../domain/agent-queries.js'
+import { RECORD_ROOT } from '../../domain/recordings.js'
 import { ok } from '../../plugins/envelope.js'
 import { notSimulated, route } from './route-kit.js'
 
@@ -23,5 +25,11 @@ export const BACK_OFFICE: ReadonlyArray<[HTTPMethods, string, string]> = [
 export default async function qualitycontrol (app: FastifyInstance): Promise<void> {
   const q = new AgentQueries(app.simulator)
   route(app, 'GET', `${P}/allagent`, 'queryAllMonitoredAgents', (req) => ok(q.monitoredAgents(req.params.agentid), ''))
+  // The inspector's view of the simulated recordings (recordplay's).
+  route(app, 'GET', `${P}/recordfile`, 'queryRecordFile', (req) => {
+    const workno = (req.query as { workno?: string }).workno
+    return ok(app.simulator.recordings.find({ workno }), '')
+  }, { querystring: Type.Object({ workno: Type.Optional(Type.String({ maxLength: 24 })) }) })
+  route(app, 'GET', `${P}/localrecordpath`, 'queryLocalRecordPath', () => ok(RECORD_ROOT, ''))
   for (const [method, path, op] of BACK_OFFICE) notSimulated(app, method, `${P}/${path}`, op, 'quality-inspection back-office')
 }

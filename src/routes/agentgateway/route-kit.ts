@@ -23,6 +23,19 @@ export function paramsSchema (path: string): TSchema {
   return Type.Object(props)
 }
 
+const Int = Type.Integer({ minimum: 0, maximum: 2147483647 })
+const Str = Type.String({ maxLength: 64 })
+
+/** The query of the record lists (call records, recordings): filter by agent, skill and time; 1-based positions. */
+export const RecordListQuery = Type.Object({
+  workno: Type.Optional(Str),
+  skillid: Type.Optional(Int),
+  startdate: Type.Optional(Str),
+  enddate: Type.Optional(Str),
+  startposition: Type.Optional(Int),
+  endposition: Type.Optional(Int)
+})
+
 export interface RouteSchema { querystring?: TSchema, body?: TSchema }
 
 /** The path parameters the families use, typed as paramsSchema checks them (a route reads only its own). */
@@ -52,6 +65,8 @@ export function route (app: FastifyInstance, method: HTTPMethods, path: string, 
     url: path,
     schema: { params: paramsSchema(path), ...schema },
     config: { op, auth: 'agent' },
+    // No body at all counts as an empty object (clients send nothing when every field is optional).
+    ...(schema.body === undefined ? {} : { preValidation: (req: FastifyRequest, _reply: unknown, done: () => void) => { if (req.body === undefined) req.body = {}; done() } }),
     handler: handler as never
   })
 }
