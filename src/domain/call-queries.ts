@@ -54,8 +54,8 @@ export function parseTime (value: string, field: string): number {
 }
 
 export class CallQueries {
-  /** Business data per call id (setcallbusinessdata), dropped with the call's record. */
-  private readonly business = new Map<string, string>()
+  /** Business data per call (setcallbusinessdata): goes with the call when the engine forgets it (or is reset). */
+  private readonly business = new WeakMap<Call, string>()
 
   constructor (private readonly view: CallQueryView) {}
 
@@ -163,13 +163,11 @@ export class CallQueries {
   setBusinessData (agentId: string, callid: string | undefined, data: string): void {
     if (Buffer.byteLength(data, 'utf8') > BUSINESS_DATA_MAX) fail('INVALID_PARAMETER', `data is longer than ${BUSINESS_DATA_MAX} bytes`)
     const call = this.callFor(agentId, callid)
-    this.business.set(call.callid, data)
-    // Bounded like the finished calls: data of calls no longer kept goes too.
-    for (const id of this.business.keys()) if (this.view.calls.get(id) === undefined) this.business.delete(id)
+    this.business.set(call, data)
   }
 
   businessData (agentId: string, callid: string | undefined): string {
-    return this.business.get(this.callFor(agentId, callid).callid) ?? ''
+    return this.business.get(this.callFor(agentId, callid)) ?? ''
   }
 
   /** IVR figures: no call is ever in an IVR flow in the mock (yet). */

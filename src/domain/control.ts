@@ -97,6 +97,7 @@ export class Control {
     this.sim.forgetHistory()
     this.sim.calls.clear()
     this.sim.center.reset()
+    this.sim.recordings.clear()
   }
 
   /** One agent back to signed out, silently; its held poll is answered empty. */

@@ -73,6 +73,9 @@ export class Recordings {
     }))
   }
 
+  /** Forget the agents' own recordings (a reset; the calls' recordings go with the calls). */
+  clear (): void { this.made.length = 0 }
+
   /** Every recording, oldest first. */
   all (): Recording[] {
     const out: Recording[] = []

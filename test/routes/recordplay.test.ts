@@ -139,3 +139,13 @@ t.test('qualitycontrol/recordfile and localrecordpath: the inspector\'s view of 
   t.strictSame(await get(app, ga, '/qualitycontrol/1001/localrecordpath'), res('/record/1'))
   t.match(await get(app, ga, '/qualitycontrol/1002/recordfile'), { retcode: '000-003' })
 })
+
+t.test('a reset of the mock forgets every recording', async (t) => {
+  const { app, ga } = await afterACall(t)
+  await call(app, ga, 'PUT', '/recordplay/1001/recordwithoutfilename')
+  await call(app, ga, 'DELETE', '/recordplay/1001/stoprecord')
+  t.equal((await get(app, ga, '/recordplay/1001/recordfile')).result.length, 3)
+  t.equal((await app.inject({ method: 'POST', url: '/__mock/reset' })).statusCode, 200)
+  const g = await signIn(app, '1001')
+  t.strictSame(await get(app, g, '/recordplay/1001/recordfile'), res([]))
+})
