@@ -224,3 +224,27 @@ t.test('the directory takes other sources: their agents appear in every query, a
   t.strictSame(await get(app, g1, '/agentgroup/1001/agentidsbyskill/1'), okList(['1001', '1002', '2001']))
   t.match(await get(app, g1, '/agentgroup/1001/agentbyworkno/2001'), { result: { name: 'Sim Colleague', status: 4 } })
 })
+
+t.test('every agentgroup, queuedevice, querymonitor and allagent route: 100-006, 000-003, 000-002 first', async (t) => {
+  const { app, g1 } = await center(t)
+  const paths = [
+    'agentgroup/{a}/agentbyworkno/1002', 'agentgroup/{a}/agentbyskill/1', 'agentgroup/{a}/agentbyconfigedskill/1', 'agentgroup/{a}/agentidsbyskill/1',
+    'agentgroup/{a}/agentlistbystatus?status=4', 'agentgroup/{a}/agentongroup', 'agentgroup/{a}/agentongroupex', 'agentgroup/{a}/agentrestinfo',
+    'agentgroup/{a}/agentwasnameonvdn', 'agentgroup/{a}/allagentstatus', 'agentgroup/{a}/alllocalagentstatus', 'agentgroup/{a}/allchatagents',
+    'agentgroup/{a}/groupbyagent/1002', 'agentgroup/{a}/grouponvdn', 'agentgroup/{a}/idleagent', 'agentgroup/{a}/iscallout', 'agentgroup/{a}/iscensor',
+    'agentgroup/{a}/iscensor/', 'agentgroup/{a}/ismonitor', 'agentgroup/{a}/ispickup', 'agentgroup/{a}/isreportmanager', 'agentgroup/{a}/isspymonitor',
+    'agentgroup/{a}/issystem', 'agentgroup/{a}/loggedinagentphoneonvdn', 'agentgroup/{a}/onlineagentonvdn', 'agentgroup/{a}/queryagentstatus',
+    'agentgroup/{a}/queryagentstatusandskill', 'agentgroup/{a}/restreason', 'queuedevice/{a}/agentvdnskill', 'queuedevice/{a}/vdnskill/1',
+    'queuedevice/{a}/agentskill/1002', 'queuedevice/{a}/ivrinfo', 'querymonitor/{a}/clusterinfo', 'querymonitor/{a}/clusterinfobyname/AgentGateway0',
+    'querymonitor/{a}/agentclusterinfo/1002', 'querymonitor/{a}/allagentclusterinfo', 'querymonitor/{a}/servertime', 'querymonitor/{a}/systemstate',
+    'querymonitor/{a}/systemversion', 'querymonitor/{a}/skillstatisticinfo/1', 'qualitycontrol/{a}/allagent'
+  ]
+  for (const p of paths) {
+    t.equal((await get(app, g1, `/${p.replace('{a}', '1001')}`)).retcode, '0', `${p}: answers`)
+    t.match(await get(app, g1, `/${p.replace('{a}', '1003')}`), { retcode: '100-006' }, `${p}: not signed in`)
+    t.match(await get(app, g1, `/${p.replace('{a}', '1002')}`), { retcode: '000-003' }, `${p}: another agent's GUID`)
+    t.match(await get(app, g1, `/${p.replace('{a}', '99x')}`), { retcode: '000-002' }, `${p}: bad agent id`)
+  }
+  t.match((await call(app, g1, 'POST', '/agentgroup/1001/agentinfonoskills', '[1]')).json(), { retcode: '000-002' }, 'a body that is not an object')
+  t.match((await call(app, g1, 'POST', '/querymonitor/1003/setagenttimeout/true')).json(), { retcode: '100-006' })
+})
