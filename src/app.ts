@@ -15,8 +15,10 @@ import { CenterQueries } from './domain/center-queries.js'
 import { Control } from './domain/control.js'
 import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
+import type { PushSender } from './domain/push/types.js'
 import { defaultConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
+import { createUndiciSender } from './push/undici-sender.js'
 import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
 import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
@@ -54,6 +56,8 @@ export interface BuildOptions {
   server?: Partial<FastifyServerOptions>
   /** Generate the OpenAPI document from the routes (needs the dev dependency @fastify/swagger). */
   liveOpenApi?: boolean
+  /** Carries push deliveries instead of the undici sender (tests). */
+  pushSender?: PushSender
 }
 
 function initialScenarios (config: Config, opts: BuildOptions): { scenarios: Scenario[], fallback: World } {
@@ -115,6 +119,9 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
 
   app.server.on('checkExpectation', expectationFailed)
   const log = app.log
+  if (config.pushUrl !== '' && !/^https?:\/\/\S+$/.test(config.pushUrl)) throw new Error(`--push-url: expected an http or https URL, got '${config.pushUrl}'`)
+  const pushSender = opts.pushSender ?? createUndiciSender({ insecure: config.pushInsecure, caFile: config.pushCaFile })
+  app.addHook('onClose', async () => { await pushSender.close?.() })
   const simulator = new Simulator({
     clock: opts.clock ?? (config.clock === 'virtual' ? new ManualClock(Date.now()) : new RealClock()),
     ids: createIdSource({ seed }),
@@ -126,7 +133,17 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     inactivityTimeoutMs: config.inactivityTimeoutMs,
     queueCap: config.queueCap,
     guidGraceMs: config.guidGraceMs,
-    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) }
+    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), debug: (o, m) => log.debug(o, m) },
+    pushSender,
+    push: {
+      retryIntervalMs: config.pushRetryIntervalMs,
+      failTotalMs: config.pushFailTotalMs,
+      timeoutMs: config.pushTimeoutMs,
+      whitelist: config.pushWhitelist.flatMap(u => u.split(';')).map(u => u.trim()).filter(u => u !== ''),
+      serverUrl: config.pushUrl,
+      serverFormat: config.pushFormat,
+      eventGenTime: config.eventGenTime
+    }
   })
   app.decorate('simulator', simulator)
   const control = new Control(simulator)
@@ -147,6 +164,8 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   app.addHook('onClose', async () => { (app.log as { flush?: () => void }).flush?.() })
 
   await app.register(journal, { size: config.journalSize })
+  // Outbound pushes are journalled beside the requests (operation pushEvent).
+  if (app.journal.limit > 0) simulator.push.recorder = (entry) => app.journal.record(entry)
   await app.register(faults)
   await app.register(gatewayHttp)
   await app.register(adminAccess, { token: config.adminToken, listenHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins })

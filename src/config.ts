@@ -40,7 +40,15 @@ export const optionTable = {
   noAdmin: { flag: 'no-admin', env: 'NO_ADMIN', kind: { type: 'bool' }, default: false, help: 'disable the control API (/__mock/* except health, ready)' },
   tls: { flag: 'tls', env: 'TLS', kind: { type: 'bool' }, default: false, help: 'serve HTTPS with a self-signed certificate made at start' },
   tlsCert: { flag: 'tls-cert', env: 'TLS_CERT', kind: { type: 'string' }, default: '', help: 'PEM certificate file for HTTPS (with --tls-key)' },
-  tlsKey: { flag: 'tls-key', env: 'TLS_KEY', kind: { type: 'string' }, default: '', help: 'PEM private key file for HTTPS (with --tls-cert)' }
+  tlsKey: { flag: 'tls-key', env: 'TLS_KEY', kind: { type: 'string' }, default: '', help: 'PEM private key file for HTTPS (with --tls-cert)' },
+  pushRetryIntervalMs: { flag: 'push-retry-interval-ms', env: 'PUSH_RETRY_INTERVAL_MS', kind: { type: 'int', min: 1, max: 3600000 }, default: 10000, help: 'push mode: wait after a failed delivery before retrying (EVENT_PUSH_FAIL_INTERVALTIME)' },
+  pushFailTotalMs: { flag: 'push-fail-total-ms', env: 'PUSH_FAIL_TOTAL_MS', kind: { type: 'int', min: 0, max: 86400000 }, default: 120000, help: 'push mode: failing this long signs the agent out (EVENT_PUSH_FAIL_TOTALTIME)' },
+  pushTimeoutMs: { flag: 'push-timeout-ms', env: 'PUSH_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600000 }, default: 10000, help: 'push mode: a delivery not answered within this time has failed' },
+  pushWhitelist: { flag: 'push-whitelist', env: 'PUSH_WHITELIST', kind: { type: 'list' }, default: [], help: 'push mode: callback URLs allowed at sign-in (without query string; repeatable, env comma- or ;-separated); none = any' },
+  pushInsecure: { flag: 'push-insecure', env: 'PUSH_INSECURE', kind: { type: 'bool' }, default: false, help: 'push mode: accept receivers with self-signed or untrusted certificates (eventpush.ssl.trustAll)' },
+  pushCaFile: { flag: 'push-ca-file', env: 'PUSH_CA_FILE', kind: { type: 'string' }, default: '', help: 'push mode: PEM file of a CA that signed the receivers\' certificates' },
+  pushUrl: { flag: 'push-url', env: 'PUSH_URL', kind: { type: 'string' }, default: '', help: 'server-wide push: POST every agent\'s events here too, fire and forget' },
+  pushFormat: { flag: 'push-format', env: 'PUSH_FORMAT', kind: { type: 'enum', values: ['eventContent', 'event'] }, default: 'eventContent', help: 'server-wide push body: {"eventContent":"<event JSON>"} or the poll\'s {"message","retcode","event"}' }
 } as const satisfies Record<string, OptionSpec>
 
 type Table = typeof optionTable

@@ -5,6 +5,7 @@
 import type { AgentFacts } from './agent-machine.js'
 import type { TimerHandle } from './clock.js'
 import type { EventQueue } from './event-queue.js'
+import type { PushChannel } from './push/channel.js'
 import type { Session } from './sessions.js'
 import type { Skill } from './world.js'
 
@@ -39,6 +40,8 @@ export interface Agent extends AgentFacts {
   skills: Skill[]
   /** The automatic wrap-up in progress (a token: a later state change makes its timer a no-op). */
   wrapUp?: object | undefined
+  /** Set when the agent signed in with a push callback (Part D §D5): its events are pushed. */
+  push?: PushChannel | undefined
   /** Event faults armed by a scenario: drop or duplicate the next events, or hold them back. */
   eventFaults: EventFaults | undefined
 }

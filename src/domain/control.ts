@@ -51,7 +51,7 @@ export class Control {
       this.sim.clock.setTimer(delayMs, () => {
         const held = f.held ?? []
         f.held = undefined
-        if (this.sim.agents.get(agent.id) === agent) for (const e of held) agent.queue.push(e)
+        if (this.sim.agents.get(agent.id) === agent) for (const e of held) this.sim.enqueue(agent, e)
       })
     }
   }
@@ -70,6 +70,8 @@ export class Control {
       else if ('expireGuid' in action) this.expireGuid(who(action.expireGuid))
       else if ('setState' in action) this.setState(who(action.setState), action.setState.state)
       else if ('customerCall' in action) this.customerCall(action.customerCall)
+      // Every agent's receiver when the step names none (not the triggering agent's only).
+      else if ('pushDown' in action) this.sim.push.receiverDown(action.pushDown.agent, action.pushDown.forMs)
       else if ('inject' in action) this.inject(who(action.inject), action.inject.eventType, action.inject.content ?? null)
       // Armed as part of the scenario: cleared with it on reset and deactivate.
       else this.sim.faults.arm({ ...action.armFault, name: action.armFault.name ?? source }, 'scenario')
@@ -98,6 +100,7 @@ export class Control {
     this.sim.calls.clear()
     this.sim.center.reset()
     this.sim.recordings.clear()
+    this.sim.push.reset()
   }
 
   /** One agent back to signed out, silently; its held poll is answered empty. */
@@ -113,6 +116,7 @@ export class Control {
     agent.restTimer?.cancel()
     agent.inactivityTimer?.cancel()
     this.sim.sessions.close(agent.session)
+    agent.push?.close(false)
     agent.queue.clear()
     agent.queue.wake()
     this.sim.forgetHistory(agentId)

@@ -16,6 +16,8 @@ export type TimelineAction =
   | { expireGuid: { agent?: string | undefined } }
   | { setState: { agent?: string | undefined, state: ForcedState } }
   | { inject: { agent?: string | undefined, eventType: string, content?: unknown } }
+  /** A push receiver-down window (Part D §D5): the agent's (or, without one, every) delivery fails. */
+  | { pushDown: { agent?: string | undefined, forMs: number } }
   | { armFault: FaultRule }
   | { customerCall: CustomerCallInput }
 

@@ -3,9 +3,11 @@
  * gateway operation (named after the vendor's "Method Name in Logs"). Methods either return what
  * the route answers or throw a GatewayError naming a catalogue key. No HTTP in here.
  *
- * LIMITATIONS: one VDN, one gateway node (GUID suffix AgentGateway0); push mode (callBackUri) is
- * accepted at sign-in but events are still delivered by polling; no media, recording, transfer or
- * conference; skills only affect the lists returned by resetskill/agentskills.
+ * Push mode (Part D §D5) lives in ./push/: a sign-in with a callback gets a PushChannel, and every
+ * queued event kicks it.
+ *
+ * LIMITATIONS: one VDN, one gateway node (GUID suffix AgentGateway0); no media, recording, transfer
+ * or conference; skills only affect the lists returned by resetskill/agentskills.
  */
 import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
 import type { Agent } from './agent.js'
@@ -23,6 +25,8 @@ import { eventBytes, measure } from './event-size.js'
 import type { EventSpec, GatewayEvent } from './events.js'
 import { FaultEngine } from './faults.js'
 import { seededRandom, type IdSource } from './ids.js'
+import { PushHub } from './push/hub.js'
+import { defaultPushOptions, type PushOptions, type PushSender, type PushVariant } from './push/types.js'
 import { Ring } from './ring.js'
 import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
 import { WorldIndex, type World, type Skill } from './world.js'
@@ -30,6 +34,7 @@ import { WorldIndex, type World, type Skill } from './world.js'
 export interface SimulatorLog {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
+  debug?(obj: object, msg: string): void
 }
 
 export interface SimulatorOptions {
@@ -52,6 +57,10 @@ export interface SimulatorOptions {
   seed?: number | undefined
   /** Events kept per agent in the admin history. */
   historySize?: number
+  /** Push delivery settings (Part D §D5); defaults as the real gateway's. */
+  push?: Partial<PushOptions>
+  /** Carries pushes; without one every push fails (no receiver reachable). */
+  pushSender?: PushSender
 }
 
 /** Something that wants to see every event as it is queued (the scenario timeline). */
@@ -67,10 +76,16 @@ export interface LoginInput {
   releasephone?: boolean | undefined
   agenttype?: number | undefined
   status?: number | undefined
+  /** Push mode (Part D §D5): `callBackUri` + `serviceToken`, or `pushUrl`. */
+  callBackUri?: string | undefined
+  serviceToken?: string | undefined
+  pushUrl?: string | undefined
 }
 
 export interface LoginResult {
   guid: string
+  /** The agent's events are pushed (not polled), and how. */
+  push: PushVariant | undefined
   result: {
     vdnid: number
     workno: string
@@ -121,6 +136,7 @@ export class Simulator {
   readonly recordings: Recordings = new Recordings(this)
   readonly faults: FaultEngine
   readonly random: () => number
+  readonly push: PushHub
   /** Recent events per agent id, kept across sign-outs for the admin API (bounded); see remember. */
   private readonly history = new Map<string, { events: Ring<GatewayEvent>, bytes: number }>()
   private historyBytes = 0
@@ -140,6 +156,19 @@ export class Simulator {
     this.calls = new CallEngine(this, opts.ids, opts.callFlow ?? defaultCallFlow)
     this.random = opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x5bd1e995)
     this.faults = new FaultEngine(this.random)
+    this.push = new PushHub({
+      clock: opts.clock,
+      sender: opts.pushSender ?? { send: async () => { throw new Error('no push sender configured') } },
+      options: { ...defaultPushOptions(), ...opts.push },
+      cap: () => this.opts.queueCap,
+      faults: this.faults,
+      random: this.random,
+      log: opts.log,
+      signOut: (channel, cause) => {
+        const agent = this.agents.get(channel.agentId)
+        if (agent?.push === channel) this.signOutNow(agent, cause)
+      }
+    })
     // Traffic draws from a stream of its own, so arming a fault never changes who calls when.
     this.center = new ContactCenter(this, opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x3c6ef372))
     this.calls.listener = this.center
@@ -167,6 +196,7 @@ export class Simulator {
     if (command === undefined) fail('LOGIN_PARAM_INVALID', `status must be 3, 4 or 5, got ${status}`)
     const agentType = input.agenttype ?? 4
     if (agentType !== 4 && agentType !== 11) fail('LOGIN_AGENT_TYPE_INVALID', `agenttype must be 4 or 11, got ${agentType}`)
+    const pushTarget = this.push.targetOf(input)
     const rostered = this.world.roster.get(agentId)
     if (this.world.roster.size > 0 && (rostered === undefined || (rostered.password !== undefined && rostered.password !== (input.password ?? '')))) {
       fail('WRONG_PASSWORD')
@@ -203,16 +233,20 @@ export class Simulator {
       lastCallId: undefined,
       lastActive: now,
       inactivityTimer: undefined,
-      queue: new EventQueue(this.opts.queueCap, (dropped) =>
-        this.opts.log.warn({ agent: agentId, dropped: dropped.eventType, cap: this.opts.queueCap }, 'event queue full: oldest event dropped')),
+      queue: new EventQueue(this.opts.queueCap, (dropped) => {
+        this.opts.log.warn({ agent: agentId, dropped: dropped.eventType, cap: this.opts.queueCap }, 'event queue full: oldest event dropped')
+        agent.push?.queueDropped()
+      }),
       skills: this.world.skillsOf(agentId),
       eventFaults: undefined
     }
+    if (pushTarget !== undefined) agent.push = this.push.open(agentId, pushTarget, agent.queue, () => agent.session.guid)
     this.agents.set(agentId, agent)
     this.apply(agent, command)
     this.armInactivity(agent)
     return {
       guid: agent.session.guid,
+      push: pushTarget?.variant,
       result: {
         vdnid: 1,
         workno: agentId,
@@ -248,6 +282,8 @@ export class Simulator {
     this.apply(agent, 'forceSignOut')
     this.sessions.close(agent.session)
     agent.queue.wake()
+    // A push agent's last events (ShutdownService) get one last attempt.
+    agent.push?.close(true)
     agent.queue.clear()
     this.agents.delete(agent.id)
     this.opts.log.info({ agent: agent.id, cause }, 'agent signed out')
@@ -269,6 +305,13 @@ export class Simulator {
 
   /** Skills changed (resetskill): waiting customers may now fit an idle agent. */
   private skillsChanged (agent: Agent): void { this.center.agentChanged(agent); this.center.kick() }
+
+  /** Legacy push keep-alive `PUT onlineagent/{id}/heartbeat` (Part D §D5.2): liveness, and the sign-in time. */
+  heartbeat (agentId: string): string {
+    const agent = this.signedIn(agentId)
+    this.touch(agent)
+    return String(agent.loginTime)
+  }
 
   handShake (agentId: string): string | undefined {
     const agent = this.signedIn(agentId)
@@ -347,7 +390,7 @@ export class Simulator {
    * (pollWaitMs 0). `undefined` when the poll must be held: then call `holdPoll`.
    */
   pollNow (agentId: string, alive: () => boolean): PollResult | undefined {
-    const agent = this.signedIn(agentId)
+    const agent = this.pollable(agentId)
     this.touch(agent)
     const event = agent.queue.take()
     if (event === undefined && this.settings.pollWaitMs > 0) return undefined
@@ -356,7 +399,7 @@ export class Simulator {
 
   /** Hold the poll until an event comes, the hold times out (pollWaitMs) or `onHeld`'s cancel runs. */
   async holdPoll (agentId: string, alive: () => boolean, onHeld?: (cancel: () => void) => void): Promise<PollResult> {
-    const agent = this.signedIn(agentId)
+    const agent = this.pollable(agentId)
     const event = await new Promise<GatewayEvent | undefined>((resolve) => {
       const timer = this.clock.setTimer(this.settings.pollWaitMs, () => { agent.queue.release(waiter); resolve(undefined) })
       const waiter: Waiter = {
@@ -367,6 +410,13 @@ export class Simulator {
       onHeld?.(() => { timer.cancel(); agent.queue.release(waiter); resolve(undefined) })
     })
     return this.endPoll(agent, event, alive)
+  }
+
+  /** A push-mode agent's events are not polled: 000-001, "wrong method of getting agent events" (§D5.4). */
+  private pollable (agentId: string): Agent {
+    const agent = this.signedIn(agentId)
+    if (agent.push !== undefined) fail('WRONG_EVENT_METHOD', 'the agent signed in with a push callback: its events are pushed, not polled')
+    return agent
   }
 
   private endPoll (agent: Agent, event: GatewayEvent | undefined, alive: () => boolean): PollResult {
@@ -391,6 +441,7 @@ export class Simulator {
       ? this.sessions.owners(creds).map(id => this.agents.get(id)).filter((a): a is Agent => a !== undefined)
       : this.agents.values()
     for (const agent of agents) {
+      if (agent.push !== undefined) continue
       for (let e = agent.queue.take(); e !== undefined; e = agent.queue.take()) out.push(e)
     }
     return out
@@ -453,14 +504,21 @@ export class Simulator {
     this.remember(event)
     this.observer?.(agent.id, event.eventType)
     const f = agent.eventFaults
-    if (f === undefined) { agent.queue.push(event); return }
+    if (f === undefined) { this.enqueue(agent, event); return }
     if (f.drop > 0) { f.drop--; this.opts.log.info({ agent: agent.id, event: event.eventType }, 'fault: event dropped'); return }
     const copies = f.duplicate > 0 ? 2 : 1
     if (f.duplicate > 0) f.duplicate--
     for (let i = 0; i < copies; i++) {
       if (f.held !== undefined) f.held.push(event)
-      else agent.queue.push(event)
+      else this.enqueue(agent, event)
     }
+  }
+
+  /** Into the agent's queue (a held poll takes it at once); a push agent's channel is kicked. */
+  enqueue (agent: Agent, event: GatewayEvent): void {
+    agent.queue.push(event)
+    agent.push?.kick()
+    this.push.mirror(event)
   }
 
   /**

@@ -21,7 +21,9 @@ export const LoginBody = Type.Object({
   status: Type.Optional(Type.Integer()),
   ip: Type.Optional(Type.String({ maxLength: 15 })),
   callBackUri: Type.Optional(Type.String({ maxLength: 200 })),
-  serviceToken: Type.Optional(Type.String({ maxLength: 50 }))
+  serviceToken: Type.Optional(Type.String({ maxLength: 50 })),
+  /** Older push variant (Part D §D5.2): "URL that receives the events, max 512 characters". */
+  pushUrl: Type.Optional(Type.String({ maxLength: 512 }))
 }, {
   additionalProperties: true,
   examples: [{ password: '', phonenum: '71001', autoanswer: false, autoenteridle: true, releasephone: true, status: 4 }]

@@ -169,7 +169,8 @@ const TimelineAction = Type.Union([
     inject: Type.Object({ agent: Type.Optional(AgentRef), eventType: Str, content: Type.Optional(Type.Unknown()) }, { additionalProperties: false })
   }, { additionalProperties: false }),
   Type.Object({ armFault: FaultRuleSchema }, { additionalProperties: false }),
-  Type.Object({ customerCall: CustomerCallSchema }, { additionalProperties: false })
+  Type.Object({ customerCall: CustomerCallSchema }, { additionalProperties: false }),
+  Type.Object({ pushDown: Type.Object({ agent: Type.Optional(AgentRef), forMs: Ms }, { additionalProperties: false }) }, { additionalProperties: false })
 ])
 
 export const TimelineStepSchema = Type.Object({

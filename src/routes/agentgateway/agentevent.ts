@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
+import { pollAnswerJson } from '../../domain/event-json.js'
 import type { GatewayEvent } from '../../domain/events.js'
 import type { PollResult } from '../../domain/simulator.js'
 import { setGuid } from '../../plugins/envelope.js'
@@ -18,17 +19,7 @@ export function renderEvent (e: GatewayEvent, withGenTime: boolean): object {
     : { eventType: e.eventType, workNo: e.workNo, content: e.content }
 }
 
-const str = JSON.stringify
-
-/**
- * A poll's answer carrying `e`, serialised directly: byte for byte
- * `JSON.stringify({ message: '', retcode: '0', event: renderEvent(e, withGenTime) })` (a property
- * test compares them), for the busiest answer of the gateway.
- */
-export function pollAnswerJson (e: GatewayEvent, withGenTime: boolean): string {
-  const content = e.content === undefined ? '' : `,"content":${str(e.content)}`
-  return `{"message":"","retcode":"0","event":{"eventType":${str(e.eventType)}${withGenTime ? `,"eventGenTime":${str(e.genTime)}` : ''},"workNo":${str(e.workNo)}${content}}}`
-}
+export { pollAnswerJson }
 
 const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, opts) => {
   const sim = app.simulator

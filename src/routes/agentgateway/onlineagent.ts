@@ -19,8 +19,10 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
       // No body at all means "no sign-in parameters" (100-001), like an empty object.
       preValidation: async (req) => { if (req.body === undefined || req.body === null) req.body = {} }
     }, (req, reply) => {
-      const { guid, result } = sim.login(req.params.agentid, req.body, kind)
+      const { guid, result, push } = sim.login(req.params.agentid, req.body, kind)
       setGuid(reply, guid)
+      // A push client may look the GUID up as `Guid` (Part D §D5.1, client M): the bare value too.
+      if (push !== undefined) reply.raw.setHeader('Guid', guid)
       return ok(result, '')
     })
   }
@@ -63,10 +65,17 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/onlineagent/:agentid/handshake', { ...agent, config: { op: 'handShake', auth: 'agent' } }, (req, reply) => {
+    // Optional `service_token`: at most 50 characters, none special, else 100-001 (spec §2.7).
+    const token = req.headers.service_token
+    if (token !== undefined && !/^[A-Za-z0-9_-]{0,50}$/.test(String(token))) fail('LOGIN_PARAM_EMPTY', 'service_token may hold only letters, digits, - and _ (at most 50)')
     const rotated = sim.handShake(req.params.agentid)
     if (rotated !== undefined) setGuid(reply, rotated)
     return ok()
   })
+
+  // The older push variant's keep-alive (Part D §D5.2): counts as liveness, answers the sign-in time.
+  app.put('/onlineagent/:agentid/heartbeat', { ...agent, config: { op: 'heartbeat', auth: 'agent' } }, (req) =>
+    ok({ loginTime: sim.heartbeat(req.params.agentid) }, ''))
 
   app.get('/onlineagent/:agentid/agentskills', { ...agent, config: { op: 'queryAgentSkills', auth: 'agent' } }, (req) =>
     ok(sim.agentSkills(req.params.agentid).map(s => ({ skillId: s.id, name: s.name, mediatype: 5 })), ''))

@@ -9,6 +9,8 @@ import { ClockRunawayError, ManualClock, type Clock } from '../../domain/clock.j
 import { callState } from '../../domain/call-model.js'
 import { ControlRefusal, GatewayError } from '../../domain/errors.js'
 import type { JournalQuery } from '../../domain/journal.js'
+import { redactUrl } from '../../domain/push/formats.js'
+import type { PushOptions } from '../../domain/push/types.js'
 import type { ForcedState } from '../../domain/scenario.js'
 import type { ScenarioRegistry } from '../../domain/scenario-registry.js'
 import type { CustomerCallInput } from '../../domain/contact-center.js'
@@ -189,10 +191,12 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
     {
       method: 'GET',
       url: '/__mock/agents/:id/events',
-      summary: 'Peek at the agent\'s event queue without draining it',
+      summary: 'Peek at the agent\'s event queue without draining it (push agents: the events not delivered yet)',
       params: Id,
-      handler: (req) =>
-        ({ events: agentOr404(p<{ id: string }>(req).id).queue.peek() })
+      handler: (req) => {
+        const a = agentOr404(p<{ id: string }>(req).id)
+        return { events: a.push?.waiting() ?? a.queue.peek() }
+      }
     },
     {
       method: 'POST',
@@ -206,6 +210,35 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
         const body = req.body as { eventType: string, content?: unknown }
         control.inject(id, body.eventType, body.content ?? null)
         return { queued: true, queueLength: a.queue.length }
+      }
+    },
+    {
+      method: 'GET',
+      url: '/__mock/agents/:id/push',
+      summary: 'Push delivery of one agent (variant, URL, delivered, pending, retries, dropped, last error); kept after sign-out',
+      params: Id,
+      handler: (req) => {
+        const id = p<{ id: string }>(req).id
+        const s = sim.push.status(id)
+        if (s.push === null && s.serverWide === null) throw new AdminError(404, `agent ${id} has no push delivery`)
+        return { agent: id, ...s }
+      }
+    },
+    {
+      method: 'GET',
+      url: '/__mock/push',
+      summary: 'Push delivery of every agent, and the push settings in force',
+      handler: () => ({ settings: pushSettingsView(sim.push.opts), agents: sim.push.list() })
+    },
+    {
+      method: 'POST',
+      url: '/__mock/push/down',
+      summary: 'A receiver-down window: deliveries (of one agent, or all) fail as refused for forMs',
+      body: Type.Object({ agent: Type.Optional(Type.String({ pattern: '^[0-9]{1,24}$' })), forMs: Type.Integer({ minimum: 0, maximum: 86400000 }) }, { additionalProperties: false }),
+      handler: (req) => {
+        const body = req.body as { agent?: string, forMs: number }
+        sim.push.receiverDown(body.agent, body.forMs)
+        return { downUntil: clock.now() + body.forMs, agent: body.agent ?? null }
       }
     },
     {
@@ -406,6 +439,11 @@ export function adminRoutes (app: FastifyInstance): AdminRoute[] {
       }
     }
   ]
+}
+
+/** The push settings as the control API shows them (the whitelist and server URL with secrets redacted). */
+function pushSettingsView (o: PushOptions): Record<string, unknown> {
+  return { ...o, whitelist: o.whitelist.map(redactUrl), serverUrl: redactUrl(o.serverUrl) }
 }
 
 /** A simulator refusal seen through the control API: not signed in 404, bad values 400, else 409. */

@@ -21,7 +21,9 @@ export function agentView (sim: Simulator, a: Agent): Record<string, unknown> {
     queueLength: a.queue.length,
     holdingPoll: a.queue.holding,
     lastActive: a.lastActive,
-    skills: a.skills
+    skills: a.skills,
+    // Push agents only (Part D §D5): their delivery counters.
+    ...(a.push === undefined ? {} : { push: sim.push.status(a.id).push })
   }
 }
 

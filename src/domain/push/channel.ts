@@ -1,0 +1,284 @@
+/**
+ * One agent's push delivery (Part D §D5): events leave the agent's queue in generation order, one
+ * POST at a time (never overlapping, never reordered). A failed POST is retried after the retry
+ * interval with the same events first; failing for the total failure time signs the agent out.
+ * While failing, events wait in the agent's bounded queue; past the cap the oldest are dropped and
+ * counted. At a sign-out the events still waiting get one last attempt (the last is usually
+ * AgentOther_ShutdownService).
+ */
+import type { Clock, TimerHandle } from '../clock.js'
+import type { EventQueue } from '../event-queue.js'
+import type { GatewayEvent } from '../events.js'
+import { delayOf, type FaultAction } from '../faults.js'
+import { batchSize, judge, pushBody, pushHeaders } from './formats.js'
+import type { PushOptions, PushReply, PushRequest, PushStats, PushTarget } from './types.js'
+
+/** A scenario's disturbance of one delivery: a fault rule matching operation `pushEvent`. */
+export interface Disturbance { rule: string, action: FaultAction }
+
+/** One POST as the journal and the log see it. */
+export interface DeliveryRecord {
+  agentId: string
+  target: PushTarget
+  time: number
+  body: string
+  events: number
+  status: number
+  retcode: string | undefined
+  error: string | undefined
+  latencyMs: number
+  rule: string | undefined
+}
+
+/** What a channel needs from the hub that owns it. */
+export interface ChannelHost {
+  readonly clock: Clock
+  readonly opts: PushOptions
+  /** The per-agent queue cap: waiting events (taken or not) never exceed it for long. */
+  readonly cap: number
+  /** The simulator's (seedable) random source, for delay ranges. */
+  readonly random: () => number
+  send(req: PushRequest): Promise<PushReply>
+  disturbance(agentId: string): Disturbance | undefined
+  /** A scenario's receiver-down window covers this agent now. */
+  isDown(agentId: string): boolean
+  record(d: DeliveryRecord): void
+  /** Deliveries kept failing for the total failure time: sign the agent out. */
+  expired(channel: PushChannel, cause: string): void
+}
+
+interface Outcome { ok: boolean, dropped: boolean }
+
+export class PushChannel {
+  readonly stats: PushStats
+  /** Taken from the queue and not delivered yet, oldest first. */
+  private pending: GatewayEvent[] = []
+  private onWire = false
+  private retryTimer: TimerHandle | undefined
+  /** After a failure, batches do not mix string and object contents. */
+  private split = false
+  private closing: 'no' | 'flush' | 'closed' = 'no'
+
+  constructor (
+    private readonly host: ChannelHost,
+    readonly agentId: string,
+    readonly target: PushTarget,
+    private readonly queue: EventQueue,
+    private readonly guid: () => string,
+    displayUrl: string
+  ) {
+    this.stats = {
+      variant: target.variant,
+      url: displayUrl,
+      state: 'idle',
+      delivered: 0,
+      posts: 0,
+      failures: 0,
+      retries: 0,
+      dropped: 0,
+      discarded: 0,
+      lastError: null,
+      lastStatus: null,
+      lastLatencyMs: null,
+      failingSince: null,
+      signedOutBy: null
+    }
+  }
+
+  /** Retries apply to the agent variants; the server-wide push is fire and forget. */
+  private get retries (): boolean { return this.target.variant !== 'serverWide' }
+
+  /** An event was queued: send it now unless a POST is on the wire or a retry is due. */
+  kick (): void {
+    if (this.closing === 'closed') return
+    this.trim()
+    if (!this.onWire && this.retryTimer === undefined) this.next()
+  }
+
+  /** The queue dropped its oldest event (it was over its cap). */
+  queueDropped (): void { this.stats.dropped++ }
+
+  /** Events not delivered yet, oldest first (for the control API). */
+  waiting (): GatewayEvent[] { return this.closing === 'no' ? [...this.pending, ...this.queue.peek()] : [...this.pending] }
+
+  get pendingCount (): number { return this.pending.length + (this.closing === 'no' ? this.queue.length : 0) }
+
+  /** Sign-out: with `flush`, what still waits gets one last attempt (no retries); else it is discarded. */
+  close (flush: boolean): void {
+    if (this.closing !== 'no') return
+    this.retryTimer?.cancel()
+    this.retryTimer = undefined
+    for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
+    if (flush && this.pending.length > 0) {
+      this.closing = 'flush'
+      if (!this.onWire) this.next()
+      return
+    }
+    this.finish()
+  }
+
+  private finish (): void {
+    this.closing = 'closed'
+    for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.stats.discarded++
+    this.stats.discarded += this.pending.length
+    this.pending = []
+    this.stats.state = 'closed'
+  }
+
+  /** Waiting events over the cap: the oldest taken ones go first (those on the wire stay). */
+  private trim (): void {
+    if (this.onWire || this.pending.length === 0) return
+    const over = this.pending.length + this.queue.length - this.host.cap
+    if (over <= 0) return
+    const n = Math.min(over, this.pending.length)
+    this.pending.splice(0, n)
+    this.stats.dropped += n
+  }
+
+  private next (): void {
+    const max = this.target.variant === 'current' ? this.host.opts.maxBatch : 1
+    if (this.closing === 'no') {
+      while (this.pending.length < max) {
+        const e = this.queue.take()
+        if (e === undefined) break
+        this.pending.push(e)
+      }
+    }
+    if (this.pending.length === 0) {
+      if (this.closing === 'flush') this.finish()
+      else this.stats.state = 'idle'
+      return
+    }
+    this.onWire = true
+    this.stats.state = 'sending'
+    this.deliver(batchSize(this.target.variant, this.pending, max, this.split)).catch((err: Error) => {
+      // Not expected (every failure is an outcome); never leave the channel stuck on the wire.
+      this.onWire = false
+      this.stats.lastError = `internal: ${err.message}`
+    })
+  }
+
+  private async deliver (n: number): Promise<void> {
+    const host = this.host
+    const body = pushBody(this.target, this.agentId, this.pending.slice(0, n), host.opts.eventGenTime)
+    const d = host.disturbance(this.agentId)
+    const a = d?.action
+    let outcome: Outcome
+    if (a !== undefined && 'dropNextEvent' in a) {
+      host.record(this.recordOf(host.clock.now(), body, n, 0, undefined, 'dropped by scenario', 0, d!.rule))
+      outcome = { ok: true, dropped: true }
+    } else {
+      const delay = a === undefined ? 0 : 'delayMs' in a ? delayOf(a, host.random) : 'delayEventsMs' in a ? a.delayEventsMs : 0
+      if (delay > 0) await this.sleep(delay)
+      outcome = await this.post(body, n, d)
+      if (outcome.ok && a !== undefined && 'duplicateNextEvent' in a) await this.post(body, n, d)
+    }
+    this.onWire = false
+    this.settle(n, outcome)
+  }
+
+  private sleep (ms: number): Promise<void> {
+    return new Promise(resolve => { this.host.clock.setTimer(ms, resolve) })
+  }
+
+  private async post (body: string, n: number, d: Disturbance | undefined): Promise<Outcome> {
+    const host = this.host
+    const time = host.clock.now()
+    const started = performance.now()
+    this.stats.posts++
+    let status = 0
+    let retcode: string | undefined
+    let error: string | undefined
+    let ok = false
+    const simulated = this.simulatedFailure(d)
+    if (simulated !== undefined) {
+      if (simulated.hang) await this.sleep(host.opts.timeoutMs)
+      status = simulated.status
+      retcode = simulated.retcode
+      error = simulated.error
+    } else {
+      const ac = new AbortController()
+      const timer = host.clock.setTimer(host.opts.timeoutMs, () => ac.abort())
+      try {
+        const reply = await host.send({ url: this.target.url, headers: pushHeaders(this.target, this.guid()), body, signal: ac.signal })
+        status = reply.status
+        const verdict = judge(this.target.variant, reply)
+        ok = verdict.ok
+        retcode = verdict.retcode
+        error = verdict.error
+      } catch (err) {
+        error = ac.signal.aborted ? `timeout after ${host.opts.timeoutMs} ms` : describe(err)
+      } finally {
+        timer.cancel()
+      }
+    }
+    const latencyMs = performance.now() - started
+    this.stats.lastStatus = status
+    this.stats.lastLatencyMs = Math.round(latencyMs * 100) / 100
+    if (error !== undefined) {
+      this.stats.failures++
+      this.stats.lastError = error
+      if (this.stats.failingSince === null && this.retries) this.stats.failingSince = time
+    }
+    host.record(this.recordOf(time, body, n, status, retcode, error, latencyMs, d?.rule))
+    return { ok, dropped: false }
+  }
+
+  /** A fault rule or a receiver-down window answers instead of the receiver. */
+  private simulatedFailure (d: Disturbance | undefined): { status: number, retcode: string | undefined, error: string, hang: boolean } | undefined {
+    if (this.host.isDown(this.agentId)) return { status: 0, retcode: undefined, error: 'connection refused (receiver down by scenario)', hang: false }
+    const a = d?.action
+    if (a === undefined) return undefined
+    if ('transport' in a) {
+      if (a.transport === 'http5xx') return { status: a.status ?? 500, retcode: undefined, error: `HTTP ${a.status ?? 500} (scenario)`, hang: false }
+      if (a.transport === 'hang') return { status: 0, retcode: undefined, error: `timeout after ${this.host.opts.timeoutMs} ms (scenario)`, hang: true }
+      return { status: 0, retcode: undefined, error: `${a.transport} (scenario)`, hang: false }
+    }
+    if ('retcode' in a && a.retcode !== '0') return { status: 200, retcode: a.retcode, error: `retcode ${a.retcode} (scenario)`, hang: false }
+    return undefined
+  }
+
+  private recordOf (time: number, body: string, events: number, status: number, retcode: string | undefined, error: string | undefined, latencyMs: number, rule: string | undefined): DeliveryRecord {
+    return { agentId: this.agentId, target: this.target, time, body, events, status, retcode, error, latencyMs, rule }
+  }
+
+  private settle (n: number, outcome: Outcome): void {
+    if (this.closing === 'closed') return
+    const s = this.stats
+    if (outcome.ok || !this.retries || this.closing === 'flush') {
+      this.pending.splice(0, n)
+      if (outcome.dropped) s.dropped += n
+      else if (outcome.ok) s.delivered += n
+      else s.discarded += n
+      if (outcome.ok && this.retries) {
+        s.failingSince = null
+        this.split = false
+      }
+      this.next()
+      return
+    }
+    this.split = true
+    const failingFor = this.host.clock.now() - (s.failingSince ?? this.host.clock.now())
+    if (failingFor >= this.host.opts.failTotalMs) {
+      s.signedOutBy = `push failing for ${failingFor} ms`
+      this.finish()
+      this.host.expired(this, s.signedOutBy)
+      return
+    }
+    this.trim()
+    s.state = 'waiting-retry'
+    this.retryTimer = this.host.clock.setTimer(this.host.opts.retryIntervalMs, () => {
+      this.retryTimer = undefined
+      s.retries++
+      this.next()
+    })
+  }
+}
+
+/** A transport error as a short sentence: undici and Node put the useful part in `code`/`cause`. */
+function describe (err: unknown): string {
+  const e = err as { code?: string, message?: string, cause?: { code?: string, message?: string } }
+  const code = e.code ?? e.cause?.code
+  const message = e.cause?.message ?? e.message ?? String(err)
+  return code !== undefined && !message.includes(code) ? `${code}: ${message}` : message
+}

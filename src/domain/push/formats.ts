@@ -1,0 +1,87 @@
+/**
+ * The bodies and headers of the three push variants (Part D §D5.1–§D5.3), and how each variant
+ * judges the receiver's answer.
+ */
+import { eventJson, pollAnswerJson } from '../event-json.js'
+import type { GatewayEvent } from '../events.js'
+import type { PushReply, PushTarget } from './types.js'
+
+/** The Content-Type every variant sends (cec_07_1275). */
+export const PUSH_CONTENT_TYPE = 'application/json; charset=UTF-8'
+
+/** How many of `pending` (oldest first) one POST of this variant carries. */
+export function batchSize (variant: PushTarget['variant'], pending: readonly GatewayEvent[], maxBatch: number, split: boolean): number {
+  if (variant !== 'current') return Math.min(1, pending.length)
+  const n = Math.min(maxBatch, pending.length)
+  if (!split || n === 0) return n
+  // After a failure, a batch never mixes bare-string contents with object contents: a receiver
+  // that binds `content` to a class refuses the whole batch for one string (§D5.1, client M).
+  const kind = typeof pending[0]!.content === 'string'
+  let i = 1
+  while (i < n && (typeof pending[i]!.content === 'string') === kind) i++
+  return i
+}
+
+/** The POST body for `events` (one event except for the current variant). */
+export function pushBody (target: PushTarget, agentId: string, events: readonly GatewayEvent[], withGenTime: boolean): string {
+  switch (target.variant) {
+    case 'current': {
+      let list = ''
+      for (const e of events) list += (list === '' ? '' : ',') + eventJson(e, withGenTime)
+      return `{"workNo":${JSON.stringify(agentId)},"eventList":[${list}]}`
+    }
+    case 'legacy':
+      // Exactly the poll's keys: strict Jackson receivers refuse any other (§D5.2, client P).
+      return pollAnswerJson(events[0]!, false)
+    case 'serverWide':
+      // `{"eventContent":"<event JSON as a string>"}` (§D5.3, client N), or the poll's shape.
+      return target.format === 'event'
+        ? pollAnswerJson(events[0]!, withGenTime)
+        : JSON.stringify({ eventContent: eventJson(events[0]!, withGenTime) })
+  }
+}
+
+export function pushHeaders (target: PushTarget, guid: string): Record<string, string> {
+  if (target.variant !== 'current') return { 'Content-Type': PUSH_CONTENT_TYPE }
+  const headers: Record<string, string> = { 'Content-Type': PUSH_CONTENT_TYPE, Guid: guid }
+  if (target.token !== undefined) headers.service_token = target.token
+  return headers
+}
+
+export interface Verdict { ok: boolean, retcode: string | undefined, error: string | undefined }
+
+/**
+ * current: HTTP 2xx and a body `retcode` of "0"; legacy: any 2xx (J answers an empty body, P a
+ * numeric retcode); server-wide: fire and forget, every answer will do (N's Koa answers 404).
+ */
+export function judge (variant: PushTarget['variant'], reply: PushReply): Verdict {
+  const retcode = readRetcode(reply.body)
+  if (variant === 'serverWide') return { ok: true, retcode, error: undefined }
+  if (reply.status < 200 || reply.status > 299) return { ok: false, retcode, error: `HTTP ${reply.status}` }
+  if (variant === 'legacy') return { ok: true, retcode, error: undefined }
+  if (retcode === '0') return { ok: true, retcode, error: undefined }
+  return { ok: false, retcode, error: retcode === undefined ? 'no retcode in the answer' : `retcode ${retcode}` }
+}
+
+function readRetcode (body: string): string | undefined {
+  if (body === '') return undefined
+  try {
+    const parsed: unknown = JSON.parse(body)
+    if (parsed === null || typeof parsed !== 'object') return undefined
+    const r = (parsed as { retcode?: unknown }).retcode
+    return typeof r === 'string' || typeof r === 'number' ? String(r) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const SECRET_QUERY = /token|guid|jsessionid|password|secret|key/i
+
+/** The URL with secret-looking query values replaced (P's pushUrl carries `?token=`). */
+export function redactUrl (url: string): string {
+  const i = url.indexOf('?')
+  if (i < 0) return url
+  const params = new URLSearchParams(url.slice(i + 1))
+  for (const k of [...params.keys()]) if (SECRET_QUERY.test(k)) params.set(k, '[redacted]')
+  return `${url.slice(0, i)}?${params.toString()}`
+}

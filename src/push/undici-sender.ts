@@ -1,0 +1,53 @@
+/**
+ * The PushSender the mock uses: undici with keep-alive connections (a bounded number per receiver,
+ * so 10,000 agents do not open 10,000 sockets), TLS 1.2+ with certificate checks unless
+ * `--push-insecure` (the real gateway's `eventpush.ssl.trustAll`), an extra CA from
+ * `--push-ca-file`. undici is loaded on the first push, so start-up does not pay for it.
+ */
+import { readFileSync } from 'node:fs'
+import { rootCertificates } from 'node:tls'
+import type { Dispatcher } from 'undici'
+import type { PushReply, PushRequest, PushSender } from '../domain/push/types.js'
+
+export interface UndiciSenderOptions {
+  /** Accept any receiver certificate (self-signed, wrong host). */
+  insecure: boolean
+  /** PEM file of a CA to trust besides Node's own. */
+  caFile: string
+  /** Connections kept per receiver (origin). */
+  connections?: number
+}
+
+export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
+  // Read now, so a bad path fails at start rather than at the first push.
+  const ca = opts.caFile === '' ? undefined : readFileSync(opts.caFile)
+  let dispatcher: Promise<{ agent: Dispatcher, request: typeof import('undici').request }> | undefined
+  const load = (): NonNullable<typeof dispatcher> => (dispatcher ??= import('undici').then(({ Agent, request }) => ({
+    agent: new Agent({
+      connections: opts.connections ?? 64,
+      keepAliveTimeout: 30000,
+      connect: {
+        minVersion: 'TLSv1.2',
+        rejectUnauthorized: !opts.insecure,
+        // An extra CA adds to Node's bundled roots rather than replacing them.
+        ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.toString()] })
+      }
+    }),
+    request
+  })))
+
+  return {
+    async send (req: PushRequest): Promise<PushReply> {
+      const { agent, request } = await load()
+      const res = await request(req.url, { dispatcher: agent, method: 'POST', headers: req.headers, body: req.body, signal: req.signal })
+      // Read the whole answer: the connection goes back to the pool only then.
+      const body = await res.body.text()
+      return { status: res.statusCode, body }
+    },
+    async close (): Promise<void> {
+      if (dispatcher === undefined) return
+      const { agent } = await dispatcher
+      await agent.destroy()
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Push mode, current variant (Part D §D5.1, spec §2.7, §4.3): sign-in with `callBackUri` and
+ * `serviceToken`, events POSTed as `{"workNo","eventList"}` to a real receiver on 127.0.0.1 as strict
+ * as client M, liveness by handshake, retries and forced sign-out on the ManualClock.
+ */
+import t from 'tap'
+import { admin, build, call, GW } from '../helper.js'
+import { current, eventsOf, pushSignIn, receiverFor, springReceiver, startReceiver, TOKEN } from '../fixtures/receivers.js'
+
+const receiver = (t: { teardown(fn: () => unknown): void }): ReturnType<typeof receiverFor> => receiverFor(t, springReceiver(['1001']))
+const ev = (workNo: string, eventType: string, content: unknown = null): object => ({ eventType, workNo, content })
+
+t.test('events are POSTed as {workNo, eventList} with the documented headers, oldest first', async (t) => {
+  const r = await receiver(t)
+  const { app } = await build(t)
+  const { guid, res } = await pushSignIn(app, '1001', current(`${r.url}/softphone/event/1001?x=1`))
+  t.equal(res.headers.guid, guid, 'a push-mode sign-in also answers the bare GUID in a Guid header')
+  await r.until(got => eventsOf(got).length >= 2)
+  t.strictSame(eventsOf(r.received), [ev('1001', 'AgentOther_InService'), ev('1001', 'AgentState_Ready')])
+  for (const req of r.received) {
+    t.equal(req.method, 'POST')
+    t.equal(req.url, '/softphone/event/1001?x=1', 'the callback URL as given, query kept')
+    const raw = Object.fromEntries(Array.from({ length: req.rawHeaders.length / 2 }, (_, i) => [req.rawHeaders[2 * i], req.rawHeaders[2 * i + 1]]))
+    t.equal(raw['Content-Type'], 'application/json; charset=UTF-8')
+    t.equal(raw.Guid, guid)
+    t.equal(raw.service_token, TOKEN)
+    t.equal(req.headers['content-length'], String(Buffer.byteLength(req.body)))
+    const body = JSON.parse(req.body)
+    t.equal(req.body, JSON.stringify({ workNo: '1001', eventList: body.eventList }), 'exact bytes: workNo then eventList, no other key')
+  }
+  // A state change is pushed too.
+  t.equal((await call(app, guid, 'POST', '/onlineagent/1001/saybusy')).json().retcode, '0')
+  await r.until(got => eventsOf(got).length >= 3)
+  t.strictSame(eventsOf(r.received).at(-1), ev('1001', 'AgentState_SetNotReady_Success', { reason: '0' }))
+})
+
+t.test('a push-mode agent does not poll: 000-001, and its events are not in allagentevent', async (t) => {
+  const r = await receiver(t)
+  r.handler = () => 'hang'
+  const { app } = await build(t)
+  const { guid } = await pushSignIn(app, '1001', current(`${r.url}/cb`))
+  const poll = await call(app, guid, 'GET', '/agentevent/1001')
+  t.strictSame(poll.json(), { message: 'the agent signed in with a push callback: its events are pushed, not polled', retcode: '000-001' })
+  const all = await call(app, guid, 'GET', '/agentevent/allagentevent')
+  t.strictSame(all.json().event, [])
+  // The events waiting for the receiver stay visible through the control API.
+  await r.until(got => got.length >= 1)
+  const waiting = (await admin(app, 'GET', '/__mock/agents/1001/events')).json().events.map((e: { eventType: string }) => e.eventType)
+  t.strictSame(waiting, ['AgentOther_InService', 'AgentState_Ready'])
+})
+
+t.test('push mode needs both callBackUri and serviceToken; either alone means polling', async (t) => {
+  const r = await receiver(t)
+  const { app } = await build(t)
+  for (const [id, extra] of [['1001', { callBackUri: `${r.url}/cb` }], ['1002', { serviceToken: TOKEN }], ['1003', { callBackUri: `${r.url}/cb`, serviceToken: '' }]] as const) {
+    const res = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/${id}`, payload: { password: '', phonenum: `7${id}`, ...extra } })
+    const guid = String(res.headers['set-guid']).replace('JSESSIONID=', '')
+    t.equal(res.headers.guid, undefined)
+    t.equal((await call(app, guid, 'GET', `/agentevent/${id}`)).json().event.eventType, 'AgentOther_InService', `${id} polls`)
+  }
+  t.equal(r.received.length, 0)
+})
+
+t.test('a bad token, a URL that is not http(s), or one outside the whitelist refuses the sign-in with 100-001', async (t) => {
+  const { app } = await build(t, { pushWhitelist: ['http://127.0.0.1:9/allowed'] })
+  const signIn = (body: object): Promise<unknown> =>
+    app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001`, payload: { password: '', phonenum: '71001', ...body } }).then(res => res.json())
+  t.strictSame(await signIn({ callBackUri: 'http://127.0.0.1:9/allowed', serviceToken: 'bad token!' }),
+    { message: 'serviceToken may hold only letters, digits, - and _ (at most 50)', retcode: '100-001' })
+  t.strictSame(await signIn({ callBackUri: 'ftp://127.0.0.1/x', serviceToken: TOKEN }), { message: 'callBackUri must be an http or https URL', retcode: '100-001' })
+  t.strictSame(await signIn({ callBackUri: 'not a url', serviceToken: TOKEN }), { message: 'callBackUri is not a URL', retcode: '100-001' })
+  t.strictSame(await signIn({ callBackUri: 'http://127.0.0.1:9/other', serviceToken: TOKEN }),
+    { message: 'callBackUri is not in the push whitelist (--push-whitelist)', retcode: '100-001' })
+  t.equal(((await signIn({ callBackUri: 'http://127.0.0.1:9/allowed?token=1', serviceToken: TOKEN })) as { retcode: string }).retcode, '0',
+    'listed (compared without the query string)')
+})
+
+t.test('one agent\'s deliveries never overlap and never reorder, also under load', async (t) => {
+  const r = await startReceiver(springReceiver(['1001']), { jitter: true })
+  t.teardown(() => r.close())
+  const { app } = await build(t)
+  await pushSignIn(app, '1001', current(`${r.url}/cb`))
+  const N = 300
+  for (let i = 0; i < N; i++) await admin(app, 'POST', '/__mock/agents/1001/events', { eventType: 'Custom_Event', content: { i } })
+  await r.until(got => eventsOf(got).length >= N + 2)
+  const got = eventsOf(r.received)
+  t.strictSame(got.slice(2).map(e => (e.content as { i: number }).i), Array.from({ length: N }, (_, i) => i), 'generation order')
+  t.equal(r.maxInFlight, 1, 'one POST at a time')
+  t.ok(r.connections * 10 < r.received.length, `connections kept alive (${r.connections} for ${r.received.length} POSTs)`)
+  t.ok(r.received.length < N + 2, `events batched while a POST was on the wire (${r.received.length} POSTs for ${N + 2} events)`)
+  t.ok(r.received.every(req => JSON.parse(req.body).eventList.length <= 100), 'at most 100 events per POST')
+})

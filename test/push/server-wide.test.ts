@@ -1,0 +1,50 @@
+/**
+ * Server-wide push (Part D §D5.3): `--push-url` POSTs every agent's events as
+ * `{"eventContent":"<event JSON as a string>"}`, one per POST, fire and forget (client N's Koa
+ * answers 404 to every push: not a failure, never retried). Agents keep their own delivery.
+ */
+import t from 'tap'
+import { eventJson, pollAnswerJson } from '../../src/domain/event-json.js'
+import { admin, build, drainTypes, signIn } from '../helper.js'
+import { koaReceiver, receiverFor, startReceiver, until } from '../fixtures/receivers.js'
+
+const wide = async (app: Awaited<ReturnType<typeof build>>['app'], id: string): Promise<Record<string, number> & { state: string }> =>
+  (await admin(app, 'GET', `/__mock/agents/${id}/push`)).json().serverWide
+
+t.test('every agent\'s events go to --push-url as {"eventContent": "<json>"}; a 404 is not a failure', async (t) => {
+  const r = await receiverFor(t, koaReceiver())
+  const { app, clock } = await build(t, { pushUrl: `${r.url}/SAP/SapAdapterEventServlet` })
+  const g1 = await signIn(app, '1001')
+  await signIn(app, '1002')
+  await r.until(got => got.length >= 4)
+  const now = clock.now()
+  const bodies = (id: string): string[] => r.received.filter(req => JSON.parse(JSON.parse(req.body).eventContent).workNo === id).map(req => req.body)
+  for (const id of ['1001', '1002']) {
+    t.strictSame(bodies(id), ['AgentOther_InService', 'AgentState_Ready'].map(eventType =>
+      JSON.stringify({ eventContent: eventJson({ eventType, workNo: id, content: null, genTime: now }, false) })), `agent ${id}, in order`)
+    await until(async () => (await wide(app, id)).delivered === 2)
+    t.match(await wide(app, id), { variant: 'serverWide', delivered: 2, failures: 0, retries: 0, state: 'idle' })
+  }
+  t.ok(r.received.every(req => req.url === '/SAP/SapAdapterEventServlet' && req.status === 404))
+  t.strictSame(await drainTypes(app, '1001', g1), ['AgentOther_InService', 'AgentState_Ready'], 'the agent still polls its own events')
+})
+
+t.test('fire and forget: a receiver that is down loses the events (counted), nothing is retried', async (t) => {
+  const probe = await startReceiver(koaReceiver())
+  const url = probe.url
+  await probe.close()
+  const { app, clock } = await build(t, { pushUrl: `${url}/x` })
+  await signIn(app, '1001')
+  await until(async () => (await wide(app, '1001')).failures === 2)
+  clock.advance(100000)
+  t.match(await wide(app, '1001'), { failures: 2, retries: 0, delivered: 0, discarded: 2, posts: 2 })
+  t.equal((await admin(app, 'GET', '/__mock/agents/1001')).statusCode, 200, 'no sign-out for the server-wide push')
+})
+
+t.test('--push-format event sends the poll\'s shape', async (t) => {
+  const r = await receiverFor(t, () => ({ status: 200, body: '' }))
+  const { app, clock } = await build(t, { pushUrl: `${r.url}/events`, pushFormat: 'event' })
+  await signIn(app, '1001')
+  await r.until(got => got.length >= 2)
+  t.equal(r.received[0]!.body, pollAnswerJson({ eventType: 'AgentOther_InService', workNo: '1001', content: null, genTime: clock.now() }, false))
+})
