@@ -42,7 +42,7 @@ export const optionTable = {
   tlsCert: { flag: 'tls-cert', env: 'TLS_CERT', kind: { type: 'string' }, default: '', help: 'PEM certificate file for HTTPS (with --tls-key)' },
   tlsKey: { flag: 'tls-key', env: 'TLS_KEY', kind: { type: 'string' }, default: '', help: 'PEM private key file for HTTPS (with --tls-cert)' },
   pushRetryIntervalMs: { flag: 'push-retry-interval-ms', env: 'PUSH_RETRY_INTERVAL_MS', kind: { type: 'int', min: 1, max: 3600000 }, default: 10000, help: 'push mode: wait after a failed delivery before retrying (EVENT_PUSH_FAIL_INTERVALTIME)' },
-  pushFailTotalMs: { flag: 'push-fail-total-ms', env: 'PUSH_FAIL_TOTAL_MS', kind: { type: 'int', min: 0, max: 86400000 }, default: 120000, help: 'push mode: failing this long signs the agent out (EVENT_PUSH_FAIL_TOTALTIME)' },
+  pushFailTotalMs: { flag: 'push-fail-total-ms', env: 'PUSH_FAIL_TOTAL_MS', kind: { type: 'int', min: 0, max: 86400000 }, default: 120000, help: 'push mode: failing this long signs the agent out (EVENT_PUSH_FAIL_TOTALTIME; 0 = never)' },
   pushTimeoutMs: { flag: 'push-timeout-ms', env: 'PUSH_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600000 }, default: 10000, help: 'push mode: a delivery not answered within this time has failed' },
   pushWhitelist: { flag: 'push-whitelist', env: 'PUSH_WHITELIST', kind: { type: 'list' }, default: [], help: 'push mode: callback URLs allowed at sign-in (without query string; repeatable, env comma- or ;-separated); none = any' },
   pushInsecure: { flag: 'push-insecure', env: 'PUSH_INSECURE', kind: { type: 'bool' }, default: false, help: 'push mode: accept receivers with self-signed or untrusted certificates (eventpush.ssl.trustAll)' },

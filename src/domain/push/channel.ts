@@ -259,7 +259,7 @@ export class PushChannel {
     }
     this.split = true
     const failingFor = this.host.clock.now() - (s.failingSince ?? this.host.clock.now())
-    if (failingFor >= this.host.opts.failTotalMs) {
+    if (this.host.opts.failTotalMs > 0 && failingFor >= this.host.opts.failTotalMs) {
       s.signedOutBy = `push failing for ${failingFor} ms`
       this.finish()
       this.host.expired(this, s.signedOutBy)

@@ -36,7 +36,7 @@ export interface PushTarget {
 export interface PushOptions {
   /** EVENT_PUSH_FAIL_INTERVALTIME: wait between a failed delivery and its retry (default 10 s). */
   retryIntervalMs: number
-  /** EVENT_PUSH_FAIL_TOTALTIME: failing this long signs the agent out (default 120 s). */
+  /** EVENT_PUSH_FAIL_TOTALTIME: failing this long signs the agent out (default 120 s; 0 = never). */
   failTotalMs: number
   /** One delivery may take this long before it counts as failed. */
   timeoutMs: number
