@@ -20,6 +20,7 @@ import { runDay, runInbound } from './workloads/center.js'
 import { runHeld, runIdle } from './workloads/scale.js'
 import { runStartup } from './workloads/startup.js'
 import { runTransfers } from './workloads/transfer.js'
+import { runPush } from './workloads/push.js'
 import { runThroughput, throughputRows } from './workloads/throughput.js'
 
 const HELP = `Usage: npm run bench -- [options]
@@ -35,6 +36,9 @@ const HELP = `Usage: npm run bench -- [options]
   --held-polls N       workload e: agents holding a long poll (default 10000)
   --inject-rate N      workload e: events produced per second (default 1000)
   --idle-agents N      workload f: signed-in idle agents (default 100000)
+  --push-agents N      workload j: push-mode agents (default 10000)
+  --push-rate N        workload j: events produced per second (default 20000)
+  --push-down S        workload j: seconds the receiver is down (default 60)
   --profile            run the mock with node --cpu-prof and summarise its hot spots
   --mock-flags="..."   extra cc-gateway-mock flags for the rows of workloads a–c (e.g. to compare
                        '--journal-size 0' alone); recorded in each row's config
@@ -58,6 +62,9 @@ function parseOptions (argv: string[]): Options {
       'held-polls': { type: 'string' },
       'inject-rate': { type: 'string' },
       'idle-agents': { type: 'string' },
+      'push-agents': { type: 'string' },
+      'push-rate': { type: 'string' },
+      'push-down': { type: 'string' },
       profile: { type: 'boolean' },
       'mock-flags': { type: 'string' },
       out: { type: 'string' },
@@ -91,6 +98,9 @@ function parseOptions (argv: string[]): Options {
     heldPolls: Math.round(num('held-polls', values['held-polls'], quick ? 500 : 10000, 1, 50000)),
     injectRate: num('inject-rate', values['inject-rate'], 1000, 1, 100000),
     idleAgents: Math.round(num('idle-agents', values['idle-agents'], quick ? 2000 : 100000, 1, 800000)),
+    pushAgents: Math.round(num('push-agents', values['push-agents'], quick ? 200 : 10000, 1, 50000)),
+    pushRate: num('push-rate', values['push-rate'], quick ? 2000 : 20000, 1, 200000),
+    pushDown: num('push-down', values['push-down'], quick ? 2 : 60, 0.5, 600),
     profile: values.profile === true,
     mockFlags: (values['mock-flags'] ?? '').split(/\s+/).filter(f => f !== ''),
     out: values.out ?? join(BENCH_DIR, quick ? 'results-quick' : 'results'),
@@ -218,6 +228,10 @@ async function main (argv: string[]): Promise<number> {
   if (opts.only.has('k')) {
     ctx.log('== k. consult transfers')
     partial.transfers = await runTransfers(ctx)
+  }
+  if (opts.only.has('j')) {
+    ctx.log(`== j. push delivery: ${opts.pushAgents} agents, ${opts.pushRate} events/s, receiver down ${opts.pushDown} s`)
+    partial.push = await runPush(ctx)
   }
   if (opts.only.has('g')) {
     ctx.log('== g. start to ready')

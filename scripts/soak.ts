@@ -7,14 +7,21 @@
  * every minute and at the end, and exits 1 if the resident set grew by more than --max-growth-mb
  * after warm-up (or if any answer was malformed or a 5xx). It stops by itself.
  *
+ * Push agents (issue #12) run beside them: signed in with a callback to a receiver in this process
+ * that fails half of the POSTs (HTTP 500), changing state and handshaking. At the end the receiver
+ * accepts again and every push agent must have delivered every event it produced, in order, none
+ * dropped (the queue cap is never reached).
+ *
  * Then a hostile phase (issue #16, --hostile-s, default a quarter of the run up to 120 s): key-bomb
  * sign-ins and a non-polling agent under 900 KB injections; it fails if RSS grows by more than
  * --max-growth-mb from the end of the phase's first third to its end.
  *
- *   npm run soak -- --minutes 10 [--agents 12] [--max-growth-mb 64] [--warmup-s 60] [--poll-wait-ms 2000] [--hostile-s 120]
+ *   npm run soak -- --minutes 10 [--agents 12] [--push-agents 4] [--max-growth-mb 64] [--warmup-s 60] [--poll-wait-ms 2000] [--hostile-s 120]
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { Agent, request } from 'node:http'
+import { once } from 'node:events'
+import { Agent, createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
@@ -28,7 +35,7 @@ const mb = (n: number): string => `${(n / MB).toFixed(1)} MB`
 
 async function child (pollWaitMs: number): Promise<void> {
   const { startServer } = await import('../src/server.js')
-  const s = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'error', pollWaitMs })
+  const s = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'error', pollWaitMs, pushRetryIntervalMs: 200 })
   const send = (m: FromChild): void => { process.send?.(m) }
   process.on('message', (m: { cmd: string, id?: number }) => {
     if (m.cmd === 'mem') {
@@ -154,6 +161,73 @@ async function desk (load: Load, ids: string[], others: string[], until: number)
   await poller
 }
 
+/** The push receiver: fails half of the POSTs while `flaky`, records what it accepted per agent. */
+class FlakyReceiver {
+  flaky = true
+  failed = 0
+  readonly accepted = new Map<string, string[]>()
+  readonly server = createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (c: string) => { body += c })
+    req.on('end', () => {
+      if (this.flaky && Math.random() < 0.5) {
+        this.failed++
+        res.writeHead(500).end()
+        return
+      }
+      const b = JSON.parse(body) as { workNo: string, eventList: Array<{ eventType: string, content: unknown }> }
+      const list = this.accepted.get(b.workNo) ?? []
+      for (const e of b.eventList) list.push(JSON.stringify([e.eventType, e.content]))
+      this.accepted.set(b.workNo, list)
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"message":"success","retcode":"0"}')
+    })
+  })
+
+  async start (): Promise<string> {
+    this.server.listen(0, '127.0.0.1')
+    await once(this.server, 'listening')
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/push`
+  }
+}
+
+/** A push-mode agent desktop: signs in with a callback, changes state, handshakes; never polls. */
+async function pushDesk (load: Load, id: string, url: string, until: number): Promise<void> {
+  const a = await load.send('PUT', `${GW}/onlineagent/${id}/forcelogin`, {}, { password: '', phonenum: `7${id}`, callBackUri: url, serviceToken: `soak${id}` })
+  const guid = String(a?.headers['set-guid'] ?? '').replace('JSESSIONID=', '')
+  while (Date.now() < until) {
+    await pause(50 + Math.random() * 150)
+    const r = Math.random()
+    if (r < 0.2) await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid })
+    else if (r < 0.35) await load.send('POST', `${GW}/onlineagent/${id}/rest/${pick([1, 5])}/0`, { guid })
+    else await load.send('POST', `${GW}/onlineagent/${id}/${pick(['sayfree', 'work', 'cancelwork', 'cancelrest'])}`, { guid })
+  }
+}
+
+/** Receiver back to accepting: every push agent's events must arrive, in order, none dropped. */
+async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[]): Promise<string[]> {
+  receiver.flaky = false
+  const problems: string[] = []
+  const deadline = Date.now() + 15000
+  for (const id of ids) {
+    let status: Record<string, number> | undefined
+    for (;;) {
+      status = (await load.send('GET', `/__mock/agents/${id}/push`))?.body?.push as Record<string, number> | undefined
+      if (status?.pending === 0 || Date.now() > deadline) break
+      await pause(100)
+    }
+    if (status === undefined) { problems.push(`push agent ${id}: no push status`); continue }
+    if (status.pending !== 0) problems.push(`push agent ${id}: ${status.pending} events still waiting`)
+    if (status.dropped !== 0) problems.push(`push agent ${id}: ${status.dropped} events dropped below the cap`)
+    const got = receiver.accepted.get(id) ?? []
+    if (got.length !== status.delivered) problems.push(`push agent ${id}: receiver accepted ${got.length}, the mock counted ${status.delivered} delivered`)
+    const history = ((await load.send('GET', `/__mock/agents/${id}/history`))?.body?.events ?? []) as Array<{ eventType: string, content: unknown }>
+    const want = history.map(e => JSON.stringify([e.eventType, e.content]))
+    if (JSON.stringify(got.slice(-want.length)) !== JSON.stringify(want)) problems.push(`push agent ${id}: the last ${want.length} events received differ from the events produced`)
+  }
+  return problems
+}
+
 /** The test harness side: faults, control API reads, journal queries. */
 async function operator (load: Load, until: number): Promise<void> {
   const ops = ['callInner', 'callout', 'sayBusy', 'getAgentEvent', 'answer', 'release', 'getAgentStatus']
@@ -206,6 +280,7 @@ async function parent (): Promise<void> {
     options: {
       minutes: { type: 'string', default: '10' },
       agents: { type: 'string', default: '12' },
+      'push-agents': { type: 'string', default: '4' },
       'max-growth-mb': { type: 'string', default: '64' },
       'warmup-s': { type: 'string' },
       'poll-wait-ms': { type: 'string', default: '2000' },
@@ -246,6 +321,10 @@ async function parent (): Promise<void> {
   const load = new Load(url)
   const until = started + minutes * 60000
   const idPool = Array.from({ length: agents * 4 }, (_, i) => String(4001 + i))
+  const receiver = new FlakyReceiver()
+  const pushUrl = await receiver.start()
+  const pushIds = Array.from({ length: Number(values['push-agents']) }, (_, i) => String(5001 + i))
+  const pushDesks = pushIds.map(id => pushDesk(load, id, pushUrl, until))
   const desks = Array.from({ length: agents }, (_, i) => {
     const mine = idPool.filter((_, j) => j % agents === i)
     const others = idPool.filter((_, j) => j % agents !== i).slice(0, 6)
@@ -270,7 +349,10 @@ async function parent (): Promise<void> {
       next += 60000
     }
   })()
-  await Promise.all([...desks, op, sampler])
+  await Promise.all([...desks, ...pushDesks, op, sampler])
+  const pushProblems = await checkPush(load, receiver, pushIds)
+  const pushDelivered = [...receiver.accepted.values()].reduce((n, l) => n + l.length, 0)
+  receiver.server.close()
 
   // The hostile phase: RSS after its first third against its end.
   const hostileMs = (values['hostile-s'] === undefined ? Math.min(120, minutes * 60 / 4) : Number(values['hostile-s'])) * 1000
@@ -310,7 +392,10 @@ async function parent (): Promise<void> {
   if (growth > maxGrowth) { console.error(`soak: FAIL — RSS grew by ${mb(growth)} after warm-up (limit ${mb(maxGrowth)})`); failed = true }
   if (load.problems.length > 0) { console.error(`soak: FAIL — ${load.problems.length} malformed answers or errors, e.g.:\n  ${load.problems.slice(0, 10).join('\n  ')}`); failed = true }
   if (load.requests === 0) { console.error('soak: FAIL — no request was answered'); failed = true }
-  console.log(failed ? 'soak: failed' : 'soak: ok — memory flat, every answer well-formed')
+  console.log(`soak: push: ${pushIds.length} agents, ${pushDelivered} events delivered, ${receiver.failed} POSTs failed by the receiver and retried`)
+  if (pushProblems.length > 0) { console.error(`soak: FAIL — push:\n  ${pushProblems.join('\n  ')}`); failed = true }
+  if (pushIds.length > 0 && (pushDelivered === 0 || receiver.failed === 0)) { console.error('soak: FAIL — the push agents delivered nothing or never failed'); failed = true }
+  console.log(failed ? 'soak: failed' : 'soak: ok — memory flat, every answer well-formed, every push event delivered in order')
   process.exit(failed ? 1 : 0)
 }
 

@@ -6,7 +6,7 @@ import type { Pinning } from './proc.js'
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const ROOT_DIR = join(BENCH_DIR, '..')
 
-export const WORKLOADS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'k'] as const
+export const WORKLOADS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'] as const
 export type Workload = typeof WORKLOADS[number]
 
 export interface Options {
@@ -25,6 +25,10 @@ export interface Options {
   injectRate: number
   /** Workload f: idle signed-in agents. */
   idleAgents: number
+  /** Workload j: push-mode agents, events produced per second, seconds the receiver is down. */
+  pushAgents: number
+  pushRate: number
+  pushDown: number
   /** Run the mock's rows with --cpu-prof and summarise the hot spots. */
   profile: boolean
   /** Extra flags for the mock in workloads a–c. */

@@ -1,6 +1,7 @@
 /** bench/results.json and bench/results.md: the measured rows, the ratios and the issue's goals. */
 import type { CallsResult } from '../workloads/calls.js'
 import type { DayResult, InboundResult } from '../workloads/center.js'
+import { pushGoals, renderPush, type PushResult } from '../workloads/push.js'
 import type { HeldResult, IdleResult } from '../workloads/scale.js'
 import type { StartRow } from '../workloads/startup.js'
 import type { RowResult } from '../workloads/throughput.js'
@@ -40,6 +41,7 @@ export interface Results {
   calls: CallsResult[]
   held?: HeldResult
   idle?: IdleResult
+  push?: PushResult
   startup?: StartRow[]
   inbound?: InboundResult
   day?: DayResult
@@ -159,6 +161,7 @@ export function evaluateGoals (r: Omit<Results, 'goals'>): Goal[] {
       })
     }
   }
+  if (r.push !== undefined) goals.push(...pushGoals(r.push, fmt))
   return goals
 }
 
@@ -264,7 +267,8 @@ export function renderMarkdown (r: Results): string {
   }
 
   const verdict = (v: boolean | null | undefined): string => v === undefined ? '' : v === null ? 'not measured' : v ? 'yes' : '**no**'
-  out.push('## Goals (issue #6)', '')
+  if (r.push !== undefined) out.push(...renderPush(r.push, range, fmt))
+  out.push('## Goals (issue #6; j: issue #12)', '')
   out.push('"met" judges the figure the issue names; "met by CPU" judges the same ratio from server CPU time per request, which holds even when the load generator (not the server) was the limit.', '')
   out.push('| goal | target | measured | met | met by CPU |')
   out.push('|---|---|---|---|---|')

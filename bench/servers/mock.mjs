@@ -74,6 +74,57 @@ function fill (agentIds, perAgent) {
   return { added }
 }
 
+// ---- workload j: push delivery ----------------------------------------------------------------
+
+/** Sign `count` agents in in push mode (current variant), ids from `first`, all pushing to `url`. */
+function pushSignIn (count, first, url) {
+  for (let i = 0; i < count; i++) {
+    const id = String(first + i)
+    sim.login(id, { password: '', phonenum: `7${id}`, callBackUri: url, serviceToken: 'bench' }, 'login')
+  }
+  return { agents: count }
+}
+
+const produced = { total: 0, sent: {} }
+
+/**
+ * Produce `rate` events per second for `ms`, round robin over the push agents, through the
+ * simulator's own injection: content {s: the agent's sequence number, t: production time, epoch ms}.
+ */
+function produce (rate, ms) {
+  const ids = [...sim.agents.values()].filter(a => a.push !== undefined).map(a => a.id)
+  if (ids.length === 0) throw new Error('no push agents')
+  const t0 = performance.now()
+  let done = 0
+  let next = 0
+  const timer = setInterval(() => {
+    const elapsed = Math.min(performance.now() - t0, ms)
+    const due = Math.floor(elapsed * rate / 1000)
+    for (; done < due; done++) {
+      const id = ids[next++ % ids.length]
+      const seq = produced.sent[id] ?? 0
+      produced.sent[id] = seq + 1
+      sim.inject(id, 'Bench_Event', { s: seq, t: performance.timeOrigin + performance.now() })
+      produced.total++
+    }
+    if (elapsed >= ms) clearInterval(timer)
+  }, 1)
+  return { started: ids.length }
+}
+
+function pushStats () {
+  let delivered = 0
+  let pending = 0
+  let dropped = 0
+  for (const a of sim.agents.values()) {
+    if (a.push === undefined) continue
+    delivered += a.push.stats.delivered
+    dropped += a.push.stats.dropped
+    pending += a.push.pendingCount
+  }
+  return { produced: produced.total, sent: produced.sent, delivered, pending, dropped }
+}
+
 process.on('message', (msg) => {
   try {
     let result = {}
@@ -81,6 +132,9 @@ process.on('message', (msg) => {
       case 'stats': result = stats(); break
       case 'resetLoopDelay': loopDelay.reset(); gc = { count: 0, totalMs: 0, maxMs: 0 }; break
       case 'fill': result = fill(msg.agents, msg.perAgent); break
+      case 'pushSignIn': result = pushSignIn(msg.count, msg.first, msg.url); break
+      case 'produce': result = produce(msg.rate, msg.ms); break
+      case 'pushStats': result = pushStats(); break
       default: throw new Error(`unknown command ${msg.cmd}`)
     }
     process.send?.({ id: msg.id, ok: true, result })

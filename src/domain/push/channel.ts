@@ -90,7 +90,9 @@ export class PushChannel {
 
   /** An event was queued: send it now unless a POST is on the wire or a retry is due. */
   kick (): void {
-    if (this.closing === 'closed') return
+    // Signed out already (the sign-out's own events): it will not be sent, but it is counted.
+    if (this.closing === 'closed') { this.stats.discarded++; return }
+    if (this.closing === 'flush') for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     this.trim()
     if (!this.onWire && this.retryTimer === undefined) this.next()
   }

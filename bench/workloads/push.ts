@@ -1,0 +1,243 @@
+/**
+ * Workload j (push, issue #12): N agents signed in in push mode (current variant: callBackUri +
+ * serviceToken), events produced in the mock at a steady rate, round robin over the agents, and
+ * POSTed to a receiver in the bench process (so on the load core). Measured: events delivered per
+ * second, produce → received latency (the event carries its production time), then with the
+ * receiver down for a while (--push-retry-interval-ms 500): the mock's RSS, how soon delivery
+ * resumes after the receiver returns, and that every agent's events arrive in order, none lost.
+ */
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { checkBudget, type Ctx } from '../lib/context.js'
+import { CpuWindow, freePort, rssMb } from '../lib/proc.js'
+import { startMock } from '../lib/servers.js'
+import { percentile, spreadOf, type Spread } from '../lib/stats.js'
+
+export interface PushRep {
+  agents: number
+  produced: number
+  /** Events received per second while producing (steady phase). */
+  deliveredPerS: number
+  p50: number
+  p99: number
+  max: number
+  posts: number
+  rssSteadyMb: number
+  /** Highest RSS while the receiver was down. */
+  rssDownMaxMb: number
+  /** Receiver back → first event received, ms. */
+  resumeMs: number
+  /** Events missing or out of order at the end (must be 0 below the cap). */
+  lost: number
+  outOfOrder: number
+  waitServer: number
+  waitBench: number
+}
+const KEYS = ['produced', 'deliveredPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench'] as const
+export interface PushResult { config: string, agents: number, rate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[] }
+
+const RETRY_MS = 500
+const J_FLAGS = ['--inactivity-timeout-ms', '0', '--push-retry-interval-ms', String(RETRY_MS), '--push-fail-total-ms', '0', '--log-level', 'error']
+
+/** The receiver: answers every POST `{"message":"success","retcode":"0"}` and checks each agent's sequence. */
+class Receiver {
+  server: Server | undefined
+  received = 0
+  posts = 0
+  latency: number[] = []
+  recording = false
+  firstAt = -1
+  lastAt = -1
+  outOfOrder = 0
+  private readonly next = new Map<string, number>()
+
+  constructor (readonly port: number) {}
+
+  async start (): Promise<void> {
+    this.server = createServer({ keepAliveTimeout: 60000 }, (req, res) => {
+      let body = ''
+      req.setEncoding('utf8')
+      req.on('data', (c: string) => { body += c })
+      req.on('end', () => {
+        this.take(body)
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end('{"message":"success","retcode":"0"}')
+      })
+    })
+    this.server.listen(this.port, '127.0.0.1')
+    await once(this.server, 'listening')
+  }
+
+  /** Down: refuse connections (the port closed, open connections cut). */
+  async stop (): Promise<void> {
+    const s = this.server
+    if (s === undefined) return
+    this.server = undefined
+    s.closeAllConnections()
+    s.close()
+    await once(s, 'close')
+  }
+
+  private take (body: string): void {
+    const at = performance.timeOrigin + performance.now()
+    this.posts++
+    const b = JSON.parse(body) as { eventList: Array<{ eventType: string, workNo: string, content: { s: number, t: number } | null }> }
+    for (const e of b.eventList) {
+      if (e.eventType !== 'Bench_Event' || e.content === null) continue
+      const want = this.next.get(e.workNo) ?? 0
+      if (e.content.s !== want) this.outOfOrder++
+      this.next.set(e.workNo, e.content.s + 1)
+      this.received++
+      if (this.firstAt < 0) this.firstAt = at
+      this.lastAt = at
+      if (this.recording) this.latency.push(at - e.content.t)
+    }
+  }
+
+  /** Events the agents' sequences say are missing, given how many each was sent. */
+  missing (sent: Record<string, number>): number {
+    let lost = 0
+    for (const [id, n] of Object.entries(sent)) lost += n - (this.next.get(id) ?? 0)
+    return lost
+  }
+}
+
+async function waitFor (what: string, test: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const until = performance.now() + ms
+  for (;;) {
+    if (await test()) return
+    if (performance.now() > until) throw new Error(`${what}: not reached in ${ms} ms`)
+    await sleep(20)
+  }
+}
+
+interface ProduceStats { produced: number, sent: Record<string, number>, delivered: number, pending: number, dropped: number }
+
+async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
+  const n = ctx.opts.pushAgents
+  const rate = ctx.opts.pushRate
+  const notes: string[] = []
+  const port = await freePort()
+  const recv = new Receiver(port)
+  await recv.start()
+  const s = await startMock(ctx, J_FLAGS, 'j')
+  try {
+    const control = s.control!
+    const stats = async (): Promise<ProduceStats> => await control.send<ProduceStats>({ cmd: 'pushStats' })
+    await control.send({ cmd: 'pushSignIn', count: n, first: 10000, url: `http://127.0.0.1:${port}/cb` }, 120000)
+    await waitFor('sign-in events delivered', async () => (await stats()).delivered >= 2 * n, 120000)
+
+    // Steady: produce for --duration seconds, everything delivered.
+    recv.recording = true
+    const win = new CpuWindow(s.m.pid)
+    const t0 = performance.timeOrigin + performance.now()
+    const ms = ctx.opts.duration * 1000
+    await control.send({ cmd: 'produce', rate, ms })
+    await sleep(ms)
+    checkBudget(ctx, 'workload j: steady')
+    const producedSteady = (await stats()).produced
+    await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000)
+    const w = win.read()
+    const deliveredPerS = recv.received / ((recv.lastAt - t0) / 1000)
+    const rssSteadyMb = rssMb(s.m.pid)
+    recv.recording = false
+    const posts = recv.posts
+
+    // Down: the receiver refuses for --push-down seconds while events keep coming.
+    await recv.stop()
+    const downMs = ctx.opts.pushDown * 1000
+    await control.send({ cmd: 'produce', rate, ms: downMs })
+    let rssDownMaxMb = 0
+    const downUntil = performance.now() + downMs
+    while (performance.now() < downUntil) {
+      checkBudget(ctx, 'workload j: receiver down')
+      rssDownMaxMb = Math.max(rssDownMaxMb, rssMb(s.m.pid))
+      await sleep(250)
+    }
+    rssDownMaxMb = Math.max(rssDownMaxMb, rssMb(s.m.pid))
+    const before = recv.received
+    await recv.start()
+    const upAt = performance.timeOrigin + performance.now()
+    await waitFor('delivery resumed', () => recv.received > before, 10 * RETRY_MS + 30000)
+    const resumeMs = recv.lastAt - upAt
+    const end = await stats()
+    await waitFor('backlog delivered', async () => recv.received >= end.produced, 120000).catch((err: Error) => { notes.push(err.message) })
+    const final = await stats()
+    if (final.dropped > 0) notes.push(`${final.dropped} events dropped by the queue cap`)
+    return {
+      rep: {
+        agents: n,
+        produced: final.produced,
+        deliveredPerS,
+        p50: percentile(recv.latency, 50),
+        p99: percentile(recv.latency, 99),
+        max: percentile(recv.latency, 100),
+        posts,
+        rssSteadyMb,
+        rssDownMaxMb,
+        resumeMs,
+        lost: recv.missing(final.sent),
+        outOfOrder: recv.outOfOrder,
+        waitServer: w.waitServer,
+        waitBench: w.waitBench
+      },
+      notes
+    }
+  } finally {
+    await recv.stop()
+    await s.m.stop()
+  }
+}
+
+export async function runPush (ctx: Ctx): Promise<PushResult> {
+  const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
+  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
+    checkBudget(ctx, 'workload j')
+    try {
+      const { rep: r, notes } = await pushOnce(ctx)
+      res.reps.push(r)
+      for (const x of notes) if (!res.notes.includes(x)) res.notes.push(x)
+      ctx.log(`  rep ${rep} j: ${r.agents} push agents  ${r.produced} events  delivered ${r.deliveredPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
+    } catch (err) {
+      const msg = (err as Error).message
+      ctx.log(`  rep ${rep} j: FAILED: ${msg}`)
+      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
+      if (msg.startsWith('time budget')) throw err
+    }
+  }
+  if (res.reps.length > 0) res.summary = spreadOf(res.reps, KEYS)
+  return res
+}
+
+type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }
+
+/** Issue #12's goals for workload j. */
+export function pushGoals (r: PushResult, fmt: (x: number | undefined, d?: number) => string): GoalRow[] {
+  const s = r.summary
+  const rate = s?.deliveredPerS.median ?? Number.NaN
+  const p99 = s?.p99.median ?? Number.NaN
+  const rss = s?.rssDownMaxMb.max ?? Number.NaN
+  const resume = s?.resumeMs.max ?? Number.NaN
+  const lost = (s?.lost.max ?? Number.NaN) + (s?.outOfOrder.max ?? Number.NaN)
+  const ok = (v: number, test: (x: number) => boolean): boolean | null => Number.isFinite(v) ? test(v) : null
+  return [
+    { id: 'j-rate', goal: `j: ${fmt(r.agents)} push agents, events delivered per second`, target: '≥ 20,000/s', measured: `${fmt(rate)}/s (produced at ${fmt(r.rate)}/s)`, met: ok(rate, v => v >= 20000) },
+    { id: 'j-p99', goal: 'j: produce → received p99', target: '< 20 ms', measured: `${fmt(p99, 1)} ms`, met: ok(p99, v => v < 20) },
+    { id: 'j-rss', goal: `j: RSS with the receiver down ${fmt(r.downS)} s`, target: '< 400 MB', measured: `${fmt(rss)} MB`, met: ok(rss, v => v < 400) },
+    { id: 'j-resume', goal: 'j: delivery resumes after the receiver returns', target: `≤ ${r.retryMs} ms (one retry interval)`, measured: `${fmt(resume)} ms`, met: ok(resume, v => v <= r.retryMs) },
+    { id: 'j-order', goal: 'j: events lost or out of order', target: '0', measured: fmt(lost), met: ok(lost, v => v === 0) }
+  ]
+}
+
+export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: number) => string, fmt: (x: number | undefined, d?: number) => string): string[] {
+  const s = r.summary
+  const out = ['## j. Push delivery', '']
+  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a node:http receiver in the bench process; then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms). Config: ${r.config}.`, '')
+  out.push('| events produced | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU wait server / bench % |')
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} |`)
+  if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
+  out.push('')
+  return out
+}
