@@ -133,7 +133,8 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     inactivityTimeoutMs: config.inactivityTimeoutMs,
     queueCap: config.queueCap,
     guidGraceMs: config.guidGraceMs,
-    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), debug: (o, m) => log.debug(o, m) },
+    // debug only when on: a line per successful push would otherwise be built for nothing.
+    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), ...((log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('debug') === true ? { debug: (o: object, m: string) => log.debug(o, m) } : {}) },
     pushSender,
     push: {
       retryIntervalMs: config.pushRetryIntervalMs,

@@ -137,7 +137,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     await sleep(ms)
     checkBudget(ctx, 'workload j: steady')
     const producedSteady = (await stats()).produced
-    await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000)
+    // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
+    await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
     const w = win.read()
     const deliveredPerS = recv.received / ((recv.lastAt - t0) / 1000)
     const rssSteadyMb = rssMb(s.m.pid)
@@ -159,8 +160,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const before = recv.received
     await recv.start()
     const upAt = performance.timeOrigin + performance.now()
-    await waitFor('delivery resumed', () => recv.received > before, 10 * RETRY_MS + 30000)
-    const resumeMs = recv.lastAt - upAt
+    const resumed = await waitFor('delivery resumed', () => recv.received > before, 10 * RETRY_MS + 30000).then(() => true, (err: Error) => { notes.push(err.message); return false })
+    const resumeMs = resumed ? recv.lastAt - upAt : Number.NaN
     const end = await stats()
     await waitFor('backlog delivered', async () => recv.received >= end.produced, 120000).catch((err: Error) => { notes.push(err.message) })
     const final = await stats()

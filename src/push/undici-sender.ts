@@ -21,8 +21,8 @@ export interface UndiciSenderOptions {
 export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
   // Read now, so a bad path fails at start rather than at the first push.
   const ca = opts.caFile === '' ? undefined : readFileSync(opts.caFile)
-  let dispatcher: Promise<{ agent: Dispatcher, request: typeof import('undici').request }> | undefined
-  const load = (): NonNullable<typeof dispatcher> => (dispatcher ??= import('undici').then(({ Agent, request }) => ({
+  let dispatcher: Promise<{ agent: Dispatcher }> | undefined
+  const load = (): NonNullable<typeof dispatcher> => (dispatcher ??= import('undici').then(({ Agent }) => ({
     agent: new Agent({
       connections: opts.connections ?? 64,
       keepAliveTimeout: 30000,
@@ -32,14 +32,26 @@ export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
         // An extra CA adds to Node's bundled roots rather than replacing them.
         ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.toString()] })
       }
-    }),
-    request
+    })
   })))
+  // Each agent pushes to one URL: parse it once.
+  const targets = new Map<string, { origin: string, path: string }>()
+  const target = (url: string): { origin: string, path: string } => {
+    let t = targets.get(url)
+    if (t === undefined) {
+      const u = new URL(url)
+      t = { origin: u.origin, path: `${u.pathname}${u.search}` }
+      if (targets.size >= 10000) targets.clear()
+      targets.set(url, t)
+    }
+    return t
+  }
 
   return {
     async send (req: PushRequest): Promise<PushReply> {
-      const { agent, request } = await load()
-      const res = await request(req.url, { dispatcher: agent, method: 'POST', headers: req.headers, body: req.body, signal: req.signal })
+      const { agent } = await load()
+      const { origin, path } = target(req.url)
+      const res = await agent.request({ origin, path, method: 'POST', headers: req.headers, body: req.body, signal: req.signal })
       // Read the whole answer: the connection goes back to the pool only then.
       const body = await res.body.text()
       return { status: res.statusCode, body }

@@ -184,7 +184,8 @@ export class PushHub implements ChannelHost {
       retcode: d.retcode ?? (d.error === undefined ? undefined : `push:${d.error}`),
       durationMs: round(d.latencyMs),
       rule: d.rule,
-      body: scrubBody(JSON.parse(d.body))
+      // Parsed only when read (a journal query or verify): deliveries are the hot path.
+      get body () { return scrubBody(JSON.parse(d.body)) }
     })
   }
 
