@@ -23,7 +23,7 @@ t.test('dropNextEvent: the delivery is dropped (counted, journalled), the next g
   await until(async () => (await pushStatus(app, '1001')).delivered === 1)
   t.strictSame(types(r), ['AgentState_Ready'])
   t.match(await pushStatus(app, '1001'), { dropped: 1, delivered: 1, posts: 1 })
-  const entries = (await admin(app, 'GET', '/__mock/journal?operation=pushEvent')).json().entries
+  const entries = (await admin(app, 'GET', '/__mock/journal?operation=pushEvent&order=oldest')).json().entries
   t.match(entries[0], { status: 0, retcode: 'push:dropped by scenario', rule: 'push-fault' })
 })
 
