@@ -12,7 +12,7 @@ import { fail } from './errors.js'
 import type { WorldIndex } from './world.js'
 
 export interface CallQueryView {
-  readonly calls: { get(callid: string): Call | undefined, readonly active: ReadonlyMap<string, Call>, readonly finished: ReadonlyMap<string, Call> }
+  readonly calls: { get(callid: string): Call | undefined, callRecord(call: Call): Record<string, unknown>, readonly active: ReadonlyMap<string, Call>, readonly finished: ReadonlyMap<string, Call> }
   readonly agents: ReadonlyMap<string, Agent>
   readonly world: WorldIndex
   readonly directory: AgentDirectory
@@ -61,21 +61,7 @@ export class CallQueries {
 
   /** The callinfo object (spec §6 sample) of any call. */
   info (call: Call): Record<string, unknown> {
-    return {
-      callfeature: Number(call.feature),
-      callid: call.callid,
-      caller: call.callerNumber,
-      called: call.called,
-      callskill: this.view.world.world.skills.find(s => s.id === (call.skillid ?? 1))?.name ?? 'voice',
-      callskillid: call.skillid ?? 1,
-      orgicallednum: '',
-      calldata: call.callappdata,
-      begintime: call.beginTime,
-      endtime: call.endTime ?? null,
-      userPriority: 0,
-      trunkNo: 65535,
-      logontimes: 0
-    }
+    return this.view.calls.callRecord(call)
   }
 
   private callsOf (agent: Agent): Call[] {
