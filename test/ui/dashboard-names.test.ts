@@ -3,27 +3,17 @@
  * `scenario:<name>:activate` was split on every ':'). In Chromium: the button activates the
  * scenario whose name holds colons and slashes.
  */
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium } from 'playwright-core'
 import t from 'tap'
 import { startMockGateway } from '../../src/client.js'
+import { browser, noBrowser } from '../fixtures/browser.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-t.test('the activate button works for a scenario named with colons', { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (.ci/run installs Debian's chromium)` }, async (t) => {
+t.test('the activate button works for a scenario named with colons', { skip: noBrowser }, async (t) => {
   const mock = await startMockGateway({ clock: 'virtual', pollWaitMs: 0 })
   t.teardown(() => mock.close())
   const name = 'team:a:night/shift'
   const res = await fetch(`${mock.url}/__mock/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, description: 'colons' }) })
   t.equal(res.status, 201)
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ccgm-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => context.close())
+  const context = await browser(t)
   const page = await context.newPage()
   await page.goto(`${mock.url}/__mock/`)
   await page.locator('#scenarios tbody tr', { hasText: name }).getByRole('button', { name: 'activate' }).click()

@@ -6,15 +6,14 @@
  * - with --admin-token, a form (or #token= in the URL), never prompt().
  * The README's screenshots come from here: `npm run screenshots` writes them to docs/images/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import t from 'tap'
 import { startMockGateway, type MockGateway } from '../../src/client.js'
+import { browser, layoutProblems, noBrowser, WIDTHS } from '../fixtures/browser.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const noBrowser = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (.ci/run installs Debian's chromium)`
 const TMP_SHOTS = mkdtempSync(join(tmpdir(), 'ccgm-shot-'))
 /** Where a screenshot goes: the README's into docs/images/ with SCREENSHOTS=1, the others (and all by default) to a temporary folder. */
 function shot (name: string): string {
@@ -35,18 +34,6 @@ t.test('the dashboard page is served at /__mock/ as HTML, open even with an admi
   t.equal((await fetch(`${mock.url}/__mock/agents`)).status, 401, 'the data behind it still needs the token')
 })
 
-async function browser (t: { teardown(fn: () => unknown): void }): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ccgm-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1450, height: 900 },
-    acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => context.close())
-  return context
-}
-
 /** A busy contact centre: agents in every state, calls ringing and talking, faults, many requests. */
 async function busyMock (): Promise<MockGateway> {
   const mock = await startMockGateway({ clock: 'virtual', pollWaitMs: 0 })
@@ -62,31 +49,6 @@ async function busyMock (): Promise<MockGateway> {
   return mock
 }
 
-/** No horizontal scroll anywhere (page or panel), and each button fully inside the page and its panel. */
-async function layoutProblems (page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = []
-    const doc = document.documentElement
-    if (doc.scrollWidth > doc.clientWidth) problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`)
-    for (const s of document.querySelectorAll('section')) {
-      if ((s as HTMLElement).hidden) continue
-      if (s.scrollWidth > s.clientWidth) problems.push(`${s.id} scrolls sideways: ${s.scrollWidth} > ${s.clientWidth}`)
-    }
-    const buttons = [...document.querySelectorAll('button')].filter(b => b.closest('[hidden]') === null)
-    if (buttons.length === 0) problems.push('no buttons')
-    const oneLine = Math.min(...buttons.map(b => b.getBoundingClientRect().height))
-    for (const b of buttons) {
-      const r = b.getBoundingClientRect()
-      if (r.height > oneLine * 1.5) problems.push(`button ${b.textContent} wraps its label`)
-      const panel = (b.closest('section') ?? b.closest('form') ?? document.body).getBoundingClientRect()
-      if (r.width === 0 || r.height === 0) problems.push(`button ${b.textContent} is not shown`)
-      if (r.left < 0 || r.right > doc.clientWidth) problems.push(`button ${b.textContent} is outside the page (${r.left}..${r.right})`)
-      if (r.left < panel.left || r.right > panel.right + 0.5) problems.push(`button ${b.textContent} sticks out of its panel`)
-    }
-    return problems
-  })
-}
-
 t.test('in Chromium: layout at three widths, state names, valid buttons, the sequence diagram', { skip: noBrowser }, async (t) => {
   const mock = await busyMock()
   t.teardown(() => mock.close())
@@ -98,7 +60,7 @@ t.test('in Chromium: layout at three widths, state names, valid buttons, the seq
   await page.locator('#journal tbody tr', { hasText: 'callOut' }).first().waitFor()
 
   t.test('layout holds from 700 to 2,560 px', async (t) => {
-    for (const width of [700, 1450, 2560]) {
+    for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 1000 })
       await page.waitForFunction(() => document.documentElement.clientWidth > 0)
       t.same(await layoutProblems(page), [], `${width} px`)

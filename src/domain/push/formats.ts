@@ -77,11 +77,25 @@ function readRetcode (body: string): string | undefined {
 
 const SECRET_QUERY = /token|guid|jsessionid|password|secret|key/i
 
-/** The URL with secret-looking query values replaced (P's pushUrl carries `?token=`). */
+/**
+ * The URL with credentials replaced: the user information before the host (`user:password@`)
+ * and secret-looking query values (P's pushUrl carries `?token=`).
+ */
 export function redactUrl (url: string): string {
-  const i = url.indexOf('?')
-  if (i < 0) return url
-  const params = new URLSearchParams(url.slice(i + 1))
+  const plain = withoutUserinfo(url)
+  const i = plain.indexOf('?')
+  if (i < 0) return plain
+  const params = new URLSearchParams(plain.slice(i + 1))
   for (const k of [...params.keys()]) if (SECRET_QUERY.test(k)) params.set(k, '[redacted]')
-  return `${url.slice(0, i)}?${params.toString()}`
+  return `${plain.slice(0, i)}?${params.toString()}`
+}
+
+/** `http://user:secret@host/...` → `http://[redacted]@host/...` (the whole user information: a token may stand there alone). */
+function withoutUserinfo (url: string): string {
+  const start = url.indexOf('//')
+  if (start < 0) return url
+  let end = url.length
+  for (const c of ['/', '?', '#']) { const j = url.indexOf(c, start + 2); if (j >= 0 && j < end) end = j }
+  const at = url.lastIndexOf('@', end - 1)
+  return at <= start ? url : `${url.slice(0, start + 2)}[redacted]${url.slice(at)}`
 }

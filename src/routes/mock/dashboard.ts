@@ -1,4 +1,4 @@
-/** A live page to watch and steer the mock: agents, calls, requests, scenarios, faults (`/__mock/`). */
+/** A live page to watch and steer the mock: agents, calls, queues, push delivery, requests, scenarios, faults (`/__mock/`). */
 import { readFileSync } from 'node:fs'
 import type { FastifyPluginAsync } from 'fastify'
 import { shipped } from '../../paths.js'
