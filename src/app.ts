@@ -17,7 +17,7 @@ import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
 import type { PushSender } from './domain/push/types.js'
 import { defaultConfig, type Config } from './config.js'
-import { createLogger } from './logger.js'
+import { createLogger, infoLineWriter, type MockLogger } from './logger.js'
 import { createUndiciSender } from './push/undici-sender.js'
 import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
@@ -50,7 +50,9 @@ export interface BuildOptions {
   scenarios?: Scenario[]
   /** Fastify logger setting; defaults to pino per config.logLevel. */
   logger?: FastifyServerOptions['logger']
-  /** A ready logger (e.g. `jsonLogger(level, sink)`); wins over `logger`. */
+  /** A ready logger and its access log (`jsonLogger(level, sink)`); wins over `logger`. */
+  mockLogger?: MockLogger
+  /** Any other ready pino logger (request lines through its `info`); wins over `logger`. */
   loggerInstance?: Logger
   /** Extra Fastify server options (https, ...). */
   server?: Partial<FastifyServerOptions>
@@ -90,10 +92,12 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   const { scenarios, fallback } = initialScenarios(config, opts)
   const first = scenarios[0]
   const seed = config.seed >= 0 ? config.seed : first?.seed
+  // The logger and the writer of its request lines come from one factory (see logger.ts).
+  const logging: MockLogger | undefined = opts.mockLogger ??
+    (opts.loggerInstance !== undefined ? { logger: opts.loggerInstance, accessLog: infoLineWriter(opts.loggerInstance) } : undefined) ??
+    (opts.logger !== undefined ? undefined : createLogger(config.logLevel))
   const app = Fastify({
-    ...(opts.loggerInstance !== undefined
-      ? { loggerInstance: opts.loggerInstance }
-      : opts.logger !== undefined ? { logger: opts.logger } : { loggerInstance: createLogger(config.logLevel) }),
+    ...(logging !== undefined ? { loggerInstance: logging.logger } : { logger: opts.logger }),
     // One line per request comes from our onResponse hook, named after the vendor's method.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (its creation cost more than the line itself): request log
@@ -168,7 +172,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   // Outbound pushes are journalled beside the requests (operation pushEvent).
   if (app.journal.limit > 0) simulator.push.recorder = (entry) => app.journal.record(entry)
   await app.register(faults)
-  await app.register(gatewayHttp)
+  await app.register(gatewayHttp, { accessLog: logging?.accessLog })
   await app.register(adminAccess, { token: config.adminToken, listenHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins })
   if (!config.noAdmin) await app.register(openapi, { live: opts.liveOpenApi === true })
   await app.register(health)

@@ -2,6 +2,7 @@
  * Logging: pino JSON by default, pretty on a terminal. Secrets never reach a log line: passwords,
  * GUIDs and cookies are redacted wherever they appear.
  */
+import { hostname } from 'node:os'
 import onExit from 'on-exit-leak-free'
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 
@@ -14,20 +15,41 @@ export const REDACT_PATHS = [
 ]
 
 /**
+ * A logger and its access log: the writer of the one line per gateway request (see
+ * gateway-http.ts, which receives `accessLog` as an option). The factories below make both
+ * together, so the fast writer knows the logger's stream and bindings without asking pino.
+ */
+export interface MockLogger {
+  logger: Logger
+  accessLog: RequestLineWriter
+}
+
+/**
  * The server's logger. JSON lines go to stdout in batches: every line written during one turn of
  * the event loop leaves in one synchronous write at the end of that turn (see TurnBatchedStream);
- * `flush` it before exit. On a terminal, pino-pretty in a worker.
+ * `flush` it before exit. On a terminal, pino-pretty in a worker (request lines through `info`).
  */
-export function createLogger (level: string, pretty = process.stdout.isTTY === true): Logger {
-  if (pretty) return pino(loggerOptions(level, true))
+export function createLogger (level: string, pretty = process.stdout.isTTY === true): MockLogger {
+  if (pretty) {
+    const logger = pino(loggerOptions(level, true))
+    return { logger, accessLog: infoLineWriter(logger) }
+  }
   return jsonLogger(level, pino.destination({ dest: 1, sync: true }))
 }
 
-/** The JSON logger writing to `sink` (stdout in the server, a buffer in tests), batched per turn. */
-export function jsonLogger (level: string, sink: Sink): Logger {
+/**
+ * The JSON logger writing to `sink` (stdout in the server, a buffer in tests), batched per turn,
+ * and its access log: each request line built directly, byte for byte what
+ * `logger.info(line, msg)` writes (a test compares them), at a fraction of pino's generic cost
+ * (this is the hottest log call).
+ */
+export function jsonLogger (level: string, sink: Sink): MockLogger {
   const stream = new TurnBatchedStream(sink)
-  directStreams.add(stream)
-  return pino(loggerOptions(level, false), stream)
+  // The bindings pino writes on every line, set here rather than left to pino's default, so
+  // that the direct writer writes the same ones.
+  const base = { pid: process.pid, hostname: hostname() }
+  const logger = pino({ ...loggerOptions(level, false), base }, stream)
+  return { logger, accessLog: directRequestLine(logger, stream, bindingsJson(base)) }
 }
 
 /** The one line logged per gateway request (see gateway-http.ts). */
@@ -51,36 +73,27 @@ export interface LineLogger {
   isLevelEnabled?: (level: string) => boolean
 }
 
-/** Streams of the loggers jsonLogger made: lines to them may be built directly. */
-const directStreams = new WeakSet<TurnBatchedStream>()
-
 /** Would `log` write an info line? (Checked first, so that lean runs do not even build one.) */
 export function logsInfo (log: LineLogger): boolean {
   return log.isLevelEnabled?.('info') !== false
 }
 
-/**
- * How to write request lines to `logger` at info level. For a logger from createLogger: the JSON
- * line built directly, byte for byte what `logger.info(line, msg)` writes (a test compares them),
- * at a fraction of pino's generic cost (this is the hottest log call). For any other logger
- * (tests, embedders): `logger.info`.
- */
-export function requestLineWriter (logger: LineLogger): RequestLineWriter {
-  // Fastify hands plugins a child of the logger it was given: recognise ours by its stream (which
-  // children share), and take the child's own bindings, as pino would write them.
-  const own = logger as unknown as Record<symbol, unknown>
-  const stream = own[pino.symbols.streamSym]
-  const bindings = own[pino.symbols.chindingsSym]
-  if (stream instanceof TurnBatchedStream && directStreams.has(stream) && typeof bindings === 'string') {
-    return directRequestLine(logger as unknown as Logger, stream, bindings)
-  }
+/** Request lines through `logger.info`: the access log of any other logger (tests, embedders). */
+export function infoLineWriter (logger: LineLogger): RequestLineWriter {
   return (line, msg) => { logger.info(line, msg) }
 }
 
 const str = JSON.stringify
 
+/** `,"pid":1,"hostname":"h"`: bindings as pino serialises them after `"time"`. */
+function bindingsJson (base: Record<string, string | number>): string {
+  let out = ''
+  for (const [key, value] of Object.entries(base)) out += `,${str(key)}:${str(value)}`
+  return out
+}
+
 function directRequestLine (logger: Logger, stream: TurnBatchedStream, base: string): RequestLineWriter {
-  // `base`: pino's serialised bindings of this logger (pid, hostname and any child bindings).
+  // `base`: the serialised bindings of this logger (pid, hostname).
   return (l, msg) => {
     if (!logger.isLevelEnabled('info')) return
     stream.write(`{"level":30,"time":${Date.now()}${base},"reqId":${str(l.reqId)},"op":${str(l.op)},"method":${str(l.method)},"url":${str(l.url)}${

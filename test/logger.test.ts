@@ -1,12 +1,16 @@
 /**
  * The log path: request lines written directly are byte for byte what pino writes for the same
- * fields; lines leave in one write per event-loop turn; a lean level registers no line at all.
+ * fields; the gateway writes them through the access log its logger's factory made (no pino
+ * internals); lines leave in one write per event-loop turn; a lean level registers no line at all.
  */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import { pino } from 'pino'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { ManualClock } from '../src/domain/clock.js'
-import { jsonLogger, requestLineWriter, TurnBatchedStream, type RequestLine, type Sink } from '../src/logger.js'
+import { infoLineWriter, jsonLogger, TurnBatchedStream, type RequestLine, type Sink } from '../src/logger.js'
 import { GW, signIn } from './helper.js'
 
 /** A sink that keeps every write it gets, in order. */
@@ -25,8 +29,7 @@ const timeless = (line: string): string => line.replace(/"time":\d+,/, '"time":0
 
 t.test('a direct request line is byte for byte what pino writes for the same fields', async (t) => {
   const sink = memorySink()
-  const logger = jsonLogger('info', sink)
-  const write = requestLineWriter(logger)
+  const { logger, accessLog: write } = jsonLogger('info', sink)
   const cases: RequestLine[] = [
     { reqId: 'req-1', op: 'sayBusy', method: 'POST', url: '/agentgateway/resource/onlineagent/1001/saybusy?reason=201', agent: '1001', status: 200, retcode: '0', ms: 0.25 },
     // Omitted fields, and strings that need escaping (quotes, backslash, control, non-ASCII, a lone surrogate).
@@ -50,7 +53,7 @@ t.test('a direct request line is byte for byte what pino writes for the same fie
 
 t.test('a logger that is not ours gets the line through logger.info', async (t) => {
   const got: Array<[object, string]> = []
-  const write = requestLineWriter({ info: (o, m) => { got.push([o, m]) } })
+  const write = infoLineWriter({ info: (o, m) => { got.push([o, m]) } })
   const line: RequestLine = { reqId: 'req-1', op: 'login', method: 'PUT', url: '/u', agent: '1001', status: 200, retcode: '0', ms: 1 }
   write(line, 'login')
   t.same(got, [[line, 'login']])
@@ -79,7 +82,7 @@ t.test('lines leave in one write per event-loop turn, bursts in bounded pieces, 
 
 t.test('one line per gateway request through the direct path, secrets redacted', async (t) => {
   const sink = memorySink()
-  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), loggerInstance: jsonLogger('info', sink) })
+  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), mockLogger: jsonLogger('info', sink) })
   t.teardown(async () => await app.close())
   const guid = await signIn(app, '1001')
   // The direct path is the one taken: pino's info is not called for the request line.
@@ -110,7 +113,7 @@ t.test('one line per gateway request through the direct path, secrets redacted',
 
 t.test('at level warn no request line is built or written, and requests are served alike', async (t) => {
   const sink = memorySink()
-  const app = await buildApp({ pollWaitMs: 0, logLevel: 'warn' }, { clock: new ManualClock(), loggerInstance: jsonLogger('warn', sink) })
+  const app = await buildApp({ pollWaitMs: 0, logLevel: 'warn' }, { clock: new ManualClock(), mockLogger: jsonLogger('warn', sink) })
   t.teardown(async () => await app.close())
   const guid = await signIn(app, '1001')
   const res = await app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/saybusy`, headers: { guid } })
@@ -122,7 +125,7 @@ t.test('at level warn no request line is built or written, and requests are serv
 
 t.test('a wrong verb on a known path is logged as such and journalled as operation __405', async (t) => {
   const sink = memorySink()
-  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), loggerInstance: jsonLogger('info', sink) })
+  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), mockLogger: jsonLogger('info', sink) })
   t.teardown(async () => await app.close())
   const res = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/agentstatus` })
   t.equal(res.statusCode, 405)
@@ -131,4 +134,35 @@ t.test('a wrong verb on a known path is logged as such and journalled as operati
   const line = sink.lines().map(l => JSON.parse(l) as Record<string, unknown>).find(l => l.url === `${GW}/onlineagent/1001/agentstatus`)
   t.match(line, { op: '__405', method: 'PUT', status: 405, msg: 'wrong verb', agent: '1001' })
   t.match(app.journal.all().at(-1), { operation: '__405', method: 'PUT', status: 405, agent: '1001' })
+})
+
+t.test('the gateway writes request lines through the access log it is given, and only there', async (t) => {
+  // A logger the access log knows nothing about: the seam is the option, not a look inside pino.
+  const sink = memorySink()
+  const lines: Array<[RequestLine, string]> = []
+  const logger = pino({ level: 'info' }, { write: (s: string) => { sink.write(s) } })
+  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), mockLogger: { logger, accessLog: (l, m) => { lines.push([l, m]) } } })
+  t.teardown(async () => await app.close())
+  const guid = await signIn(app, '1001')
+  await app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/saybusy?guid=${guid}`, headers: { guid } })
+  t.match(lines.at(-1), [{ op: 'sayBusy', method: 'POST', url: `${GW}/onlineagent/1001/saybusy?guid=[redacted]`, agent: '1001', status: 200, retcode: '0' }, 'sayBusy'])
+  t.notOk(sink.lines().some(l => l.includes('"op":"sayBusy"')), 'not also through the logger')
+})
+
+/** Every .ts file under `dir`. */
+function sources (dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter(e => e.isFile() && e.name.endsWith('.ts'))
+    .map(e => join(e.parentPath, e.name))
+}
+
+t.test('no source file reaches into pino\'s internal symbols', async (t) => {
+  const src = join(import.meta.dirname, '..', 'src')
+  const files = sources(src)
+  t.ok(files.length > 50, `${files.length} source files read`)
+  // pino.symbols (streamSym, chindingsSym, ...) are documented by pino as not public.
+  const internal = /\bsymbols\b|\w+Sym\b|Symbol\.for\(['"]pino/
+  const uses = files.flatMap(file => readFileSync(file, 'utf8').split('\n')
+    .flatMap((line, i) => internal.test(line) ? [`${file.slice(src.length + 1)}:${i + 1}: ${line.trim()}`] : []))
+  t.same(uses, [])
 })

@@ -11,7 +11,7 @@ import sjson from 'secure-json-parse'
 import type { ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
-import { logsInfo, redactUrl, requestLineWriter, type LineLogger } from '../logger.js'
+import { infoLineWriter, logsInfo, redactUrl, type LineLogger, type RequestLineWriter } from '../logger.js'
 import { agentIdRe } from '../schemas/gateway.js'
 import { readableMessage } from '../schemas/messages.js'
 import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
@@ -112,7 +112,12 @@ function tooDeep (text: string): boolean {
   return false
 }
 
-export default fp(async function gatewayHttp (app: FastifyInstance) {
+export interface GatewayHttpOptions {
+  /** Writes the one line per gateway request (from the logger's factory); defaults to `app.log.info`. */
+  accessLog?: RequestLineWriter | undefined
+}
+
+export default fp(async function gatewayHttp (app: FastifyInstance, opts: GatewayHttpOptions) {
   app.decorateRequest('retcode', undefined)
   app.decorateRequest('gwConfig', null)
 
@@ -225,7 +230,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance) {
   })
 
   // One log line per request, named after the vendor's method (Method Name in Logs).
-  const writeLine = requestLineWriter(app.log as LineLogger)
+  const writeLine = opts.accessLog ?? infoLineWriter(app.log as LineLogger)
   // Not even registered when the level hides info lines (a lean run: one hook less per request).
   // The level is read here, at start.
   const logging = logsInfo(app.log as LineLogger)
