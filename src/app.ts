@@ -17,7 +17,7 @@ import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
 import type { PushSender } from './domain/push/types.js'
 import { defaultConfig, type Config } from './config.js'
-import { createLogger, infoLineWriter, type MockLogger } from './logger.js'
+import { createLogger, emptyPollLevel, infoLineWriter, type MockLogger } from './logger.js'
 import { createUndiciSender } from './push/undici-sender.js'
 import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
@@ -60,6 +60,8 @@ export interface BuildOptions {
   liveOpenApi?: boolean
   /** Carries push deliveries instead of the undici sender (tests). */
   pushSender?: PushSender
+  /** The logs go to a terminal (pretty): empty polls at debug. Default: stdout is a TTY and no logger is given. */
+  terminal?: boolean
 }
 
 function initialScenarios (config: Config, opts: BuildOptions): { scenarios: Scenario[], fallback: World } {
@@ -172,7 +174,8 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   // Outbound pushes are journalled beside the requests (operation pushEvent).
   if (app.journal.limit > 0) simulator.push.recorder = (entry) => app.journal.record(entry)
   await app.register(faults)
-  await app.register(gatewayHttp, { accessLog: logging?.accessLog })
+  const terminal = opts.terminal ?? (opts.mockLogger === undefined && opts.loggerInstance === undefined && opts.logger === undefined && process.stdout.isTTY === true)
+  await app.register(gatewayHttp, { accessLog: logging?.accessLog, emptyPollLevel: emptyPollLevel(config.logEmptyPolls, terminal) })
   await app.register(adminAccess, { token: config.adminToken, listenHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins })
   if (!config.noAdmin) await app.register(openapi, { live: opts.liveOpenApi === true })
   await app.register(health)

@@ -18,6 +18,7 @@ export const optionTable = {
   host: { flag: 'host', env: 'HOST', kind: { type: 'string' }, default: '127.0.0.1', help: 'address to listen on (0.0.0.0 in the Docker image)' },
   port: { flag: 'port', env: 'PORT', kind: { type: 'int', min: 0, max: 65535 }, default: 8043, help: 'port (0 = any free port); the real gateway uses 8043' },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', kind: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', help: 'pino log level' },
+  logEmptyPolls: { flag: 'log-empty-polls', env: 'LOG_EMPTY_POLLS', kind: { type: 'bool' }, default: false, help: 'on a terminal, log polls answered with no event at info too (there they are at debug by default; JSON logs always have them at info)' },
   auth: { flag: 'auth', env: 'AUTH_MODE', kind: { type: 'enum', values: ['compat', 'strict', 'off'] }, default: 'compat', help: 'which credential may act for which agent (docs/auth.md)' },
   guidRotation: { flag: 'guid-rotation', env: 'GUID_ROTATION', kind: { type: 'enum', values: ['static', 'dynamic'] }, default: 'static', help: 'static = AUTHMODE 1; dynamic = AUTHMODE 2, a new GUID on every poll and handshake' },
   guidGraceMs: { flag: 'guid-grace-ms', env: 'GUID_GRACE_MS', kind: { type: 'int', min: 0, max: 3600000 }, default: 30000, help: 'dynamic rotation: how long the previous GUID keeps working' },

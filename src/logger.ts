@@ -163,6 +163,15 @@ export class TurnBatchedStream implements DestinationStream {
   }
 }
 
+/**
+ * The level of an empty poll's line (an agentevent poll answered with no event): debug on a
+ * terminal, where a held poll every few seconds per agent would bury everything else, unless
+ * `keep` (--log-empty-polls); info in JSON logs, which machines read: one line per request.
+ */
+export function emptyPollLevel (keep: boolean, pretty = process.stdout.isTTY === true): 'info' | 'debug' {
+  return pretty && !keep ? 'debug' : 'info'
+}
+
 export function loggerOptions (level: string, pretty = process.stdout.isTTY === true): LoggerOptions {
   return {
     level,

@@ -64,7 +64,7 @@ t.test('-h is --help; --version prints the version', async (t) => {
 /** Flags every build has (the built dist/ may lag behind src/, so not read from optionTable). */
 const coreFlags = ['host', 'port', 'log-level', 'auth', 'guid-rotation', 'guid-grace-ms', 'poll-wait-ms',
   'inactivity-timeout-ms', 'queue-cap', 'body-limit', 'event-gen-time', 'empty-poll', 'agents', 'scenario',
-  'seed', 'tls', 'tls-cert', 'tls-key']
+  'seed', 'tls', 'tls-cert', 'tls-key', 'log-empty-polls']
 
 t.test('--help exits 0 and lists the flags with their variables', async (t) => {
   const r = run('--help')

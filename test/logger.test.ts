@@ -166,3 +166,30 @@ t.test('no source file reaches into pino\'s internal symbols', async (t) => {
     .flatMap((line, i) => internal.test(line) ? [`${file.slice(src.length + 1)}:${i + 1}: ${line.trim()}`] : []))
   t.same(uses, [])
 })
+
+t.test('empty polls: debug on a terminal unless --log-empty-polls; info in JSON logs; polls with an event always info', async (t) => {
+  const cases: Array<{ name: string, terminal: boolean, keep: boolean, emptyLevel: number }> = [
+    { name: 'terminal', terminal: true, keep: false, emptyLevel: 20 },
+    { name: 'terminal with --log-empty-polls', terminal: true, keep: true, emptyLevel: 30 },
+    { name: 'JSON (not a terminal)', terminal: false, keep: false, emptyLevel: 30 }
+  ]
+  for (const c of cases) {
+    const sink = memorySink()
+    const app = await buildApp({ pollWaitMs: 0, logEmptyPolls: c.keep, logLevel: 'debug' }, { clock: new ManualClock(), mockLogger: jsonLogger('debug', sink), terminal: c.terminal })
+    t.teardown(async () => await app.close())
+    const guid = await signIn(app, '1001')
+    const poll = async (): Promise<string> => (await app.inject({ method: 'GET', url: `${GW}/agentevent/1001`, headers: { guid } })).body
+    while ((await poll()).includes('"event"')); // the sign-in's events, then one empty answer
+    await app.inject({ method: 'GET', url: `${GW}/agentevent/allagentevent`, headers: { guid } })
+    await nextTurn()
+    const polls = sink.lines().map(l => JSON.parse(l) as Record<string, unknown>).filter(l => l.op === 'getAgentEvent' || l.op === 'getAllAgentEvent')
+    const levels = polls.map(l => [l.op, l.level, l.msg])
+    const empty = c.emptyLevel === 20
+    t.same(levels, [
+      ['getAgentEvent', 30, 'getAgentEvent'], ['getAgentEvent', 30, 'getAgentEvent'],
+      ['getAgentEvent', c.emptyLevel, empty ? 'getAgentEvent (no event)' : 'getAgentEvent'],
+      ['getAllAgentEvent', c.emptyLevel, empty ? 'getAllAgentEvent (no event)' : 'getAllAgentEvent']
+    ], c.name)
+    t.match(polls[2], { url: `${GW}/agentevent/1001`, agent: '1001', status: 200, retcode: '0' }, `${c.name}: the same fields at either level`)
+  }
+})

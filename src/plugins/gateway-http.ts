@@ -11,7 +11,7 @@ import sjson from 'secure-json-parse'
 import type { ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
-import { infoLineWriter, logsInfo, redactUrl, type LineLogger, type RequestLineWriter } from '../logger.js'
+import { infoLineWriter, logsInfo, redactUrl, type LineLogger, type RequestLine, type RequestLineWriter } from '../logger.js'
 import { agentIdRe } from '../schemas/gateway.js'
 import { readableMessage } from '../schemas/messages.js'
 import { AdminError, JSON_TYPE, failure, fromError, type Envelope } from './envelope.js'
@@ -35,7 +35,7 @@ export interface RouteConfig {
 
 declare module 'fastify' {
   interface FastifyContextConfig { op?: string, auth?: AuthNeed, invalid?: ErrorKey | 'login' }
-  interface FastifyRequest { retcode: string | undefined, gwConfig: FastifyContextConfig | null }
+  interface FastifyRequest { retcode: string | undefined, gwConfig: FastifyContextConfig | null, emptyPoll: boolean }
 }
 
 /**
@@ -115,11 +115,15 @@ function tooDeep (text: string): boolean {
 export interface GatewayHttpOptions {
   /** Writes the one line per gateway request (from the logger's factory); defaults to `app.log.info`. */
   accessLog?: RequestLineWriter | undefined
+  /** The level of an empty poll's line (see emptyPollLevel in logger.ts); default info. */
+  emptyPollLevel?: 'info' | 'debug'
 }
 
 export default fp(async function gatewayHttp (app: FastifyInstance, opts: GatewayHttpOptions) {
   app.decorateRequest('retcode', undefined)
   app.decorateRequest('gwConfig', null)
+  // Set by the poll routes when they answer no event (logged at opts.emptyPollLevel).
+  app.decorateRequest('emptyPoll', false)
 
   // One parser for every content type: real clients send text/plain, JSON or nothing at all on
   // body-less calls (Part B §18). Empty → no body; anything else must be JSON.
@@ -234,12 +238,13 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
   // Not even registered when the level hides info lines (a lean run: one hook less per request).
   // The level is read here, at start.
   const logging = logsInfo(app.log as LineLogger)
+  const emptyPollsAtDebug = opts.emptyPollLevel === 'debug'
   if (logging) {
     app.addHook('onResponse', (req, reply, done) => {
       const op = routeConfig(req).op ?? 'unknown'
       if (op.startsWith('__mock') || req.url.startsWith('/__mock')) req.log.debug({ op, status: reply.statusCode }, op)
       else {
-        writeLine({
+        const line: RequestLine = {
           reqId: req.id,
           op,
           method: req.method,
@@ -248,7 +253,9 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
           status: reply.statusCode,
           retcode: req.retcode ?? (reply.statusCode === 200 ? '0' : undefined),
           ms: Math.round(reply.elapsedTime * 100) / 100
-        }, op === '__405' ? 'wrong verb' : op)
+        }
+        if (req.emptyPoll && emptyPollsAtDebug) req.log.debug(line, `${op} (no event)`)
+        else writeLine(line, op === '__405' ? 'wrong verb' : op)
       }
       done()
     })

@@ -24,8 +24,11 @@ export { pollAnswerJson }
 const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, opts) => {
   const sim = app.simulator
 
-  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, (req) =>
-    ({ message: '', retcode: '0', event: sim.allAgentEvent(credentialsOf(req)).map(e => renderEvent(e, opts.eventGenTime)) }))
+  app.get('/agentevent/allagentevent', { config: { op: 'getAllAgentEvent', auth: 'any' } }, (req) => {
+    const events = sim.allAgentEvent(credentialsOf(req))
+    if (events.length === 0) req.emptyPoll = true
+    return { message: '', retcode: '0', event: events.map(e => renderEvent(e, opts.eventGenTime)) }
+  })
 
   app.get('/agentevent/:agentid', {
     schema: { params: AgentIdParams, querystring: Type.Object({ calldata: Type.Optional(Type.String()) }) },
@@ -38,6 +41,7 @@ const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, op
     const answer = ({ event, newGuid }: PollResult): string | object => {
       if (newGuid !== undefined) setGuid(reply, newGuid)
       if (event !== undefined) return pollAnswerJson(event, opts.eventGenTime)
+      req.emptyPoll = true
       return opts.emptyPoll === 'null' ? { message: '', retcode: '0', event: null } : { message: '', retcode: '0' }
     }
     // An event waiting (the busy path): answered synchronously, no promise per poll.
