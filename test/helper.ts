@@ -3,6 +3,7 @@
  * domain-shaped helpers so tests read like what a client does.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { request, type IncomingHttpHeaders } from 'node:http'
 import { connect } from 'node:net'
 import { buildApp } from '../src/app.js'
 import type { Config } from '../src/config.js'
@@ -64,6 +65,17 @@ export async function drain (app: FastifyInstance, agentId: string, guid: string
   throw new Error('queue never emptied')
 }
 
+/**
+ * Place a call from agent `from` (`callinner` by default, or `callout`) and return its call id; a
+ * refusal throws with the gateway's answer. `called` is the number, or the whole request body.
+ */
+export async function dial (app: FastifyInstance, guid: string, from: string, called: string | Record<string, unknown>, op: 'callinner' | 'callout' = 'callinner'): Promise<string> {
+  const res = await call(app, guid, 'PUT', `/voicecall/${from}/${op}`, typeof called === 'string' ? { called } : called)
+  const body = res.json()
+  if (body.retcode !== '0') throw new Error(`${op} from ${from} failed: ${res.body}`)
+  return body.result
+}
+
 /** Event types only, for order assertions. */
 export async function drainTypes (app: FastifyInstance, agentId: string, guid: string): Promise<string[]> {
   return (await drain(app, agentId, guid)).map(e => e.eventType)
@@ -84,6 +96,57 @@ export const talking = (w: string, callid: string, caller: string, called: strin
 export const callRelease = (w: string, callid: string): PolledEvent => ev(w, 'AgentEvent_Call_Release', callid)
 export const customerRelease = (w: string, callid: string, number: string): PolledEvent =>
   ev(w, 'AgentEvent_Customer_Release', { callid, number })
+
+/** One turn of the event loop: lets the server handle what is already under way. */
+export const tick = (): Promise<void> => new Promise(resolve => setImmediate(resolve))
+
+/** Whether agent `id` has a poll held open (waiting for an event). */
+export const holding = (app: FastifyInstance, id: string): boolean => app.simulator.agents.get(id)?.queue.holding === true
+
+/** Let pending promise callbacks and I/O run for a few event-loop turns (no clock time passes). */
+export async function settle (rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await tick()
+}
+
+/**
+ * Resolves once `check()` holds, letting the event loop turn between looks (a condition, never a
+ * duration: the bound is only a safety net against a test that would otherwise hang).
+ */
+export async function until (check: () => boolean | Promise<boolean>, what = 'condition', ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms
+  for (let turn = 0; !(await check()); turn++) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what} (${ms} ms)`)
+    // Event-loop turns first (in-process work), then short timers so real sockets and child processes get the CPU.
+    await (turn < 1000 ? tick() : new Promise(resolve => setTimeout(resolve, 2)))
+  }
+}
+
+/** What one request on its own connection came to: the answer, or the socket error (part of the outcome, not a rejection). */
+export interface Outcome { status?: number, headers?: IncomingHttpHeaders, body: string, error?: NodeJS.ErrnoException }
+
+/** One request on its own connection (no keep-alive); an incomplete answer ends with an INCOMPLETE or ECONNRESET error. */
+export function send (port: number, method: string, path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const out: Outcome = { body: '' }
+    let done = false
+    const finish = (error?: NodeJS.ErrnoException): void => {
+      if (done) return
+      done = true
+      resolve(error === undefined ? out : { ...out, error })
+    }
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false, ...(signal === undefined ? {} : { signal }) }, (res) => {
+      out.status = res.statusCode
+      out.headers = res.headers
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => { out.body += c })
+      res.on('end', () => finish(res.complete ? undefined : Object.assign(new Error('incomplete'), { code: 'INCOMPLETE' })))
+      res.on('error', (err) => finish(err))
+      res.on('close', () => { if (!res.complete) finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })) })
+    })
+    req.on('error', (err) => finish(err))
+    req.end()
+  })
+}
 
 /** Send `request` as is on a real socket and collect everything the server answers (latin1). */
 export function rawHttp (port: number, request: string, timeoutMs = 3000): Promise<string> {

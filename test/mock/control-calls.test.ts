@@ -7,7 +7,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent, admin } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, admin, dial } from '../helper.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const A = '1001'
@@ -22,9 +22,7 @@ async function dialled (tt: Parameters<typeof build>[0], called: string, extra: 
   const { app, clock } = await build(tt)
   const guid = await signIn(app, A)
   await drain(app, A, guid)
-  const res = (await call(app, guid, 'PUT', `/voicecall/${A}/${how}`, { called, ...extra })).json()
-  if (res.retcode !== '0') throw new Error(`${how} failed: ${JSON.stringify(res)}`)
-  return { app, clock, guid, callid: res.result as string }
+  return { app, clock, guid, callid: await dial(app, guid, A, { called, ...extra }, how) }
 }
 
 /** The caller's events from dialling until the far end rings. */

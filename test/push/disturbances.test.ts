@@ -4,8 +4,8 @@
  * receiver-down window. Outbound deliveries are journalled without credentials.
  */
 import t from 'tap'
-import { admin, build, type TestCtx } from '../helper.js'
-import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, TOKEN, until, type Receiver } from '../fixtures/receivers.js'
+import { admin, build, type TestCtx, until } from '../helper.js'
+import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, TOKEN, type Receiver } from '../fixtures/receivers.js'
 
 const OK = springReceiver(['1001'])
 const types = (r: { received: Parameters<typeof eventsOf>[0] }): string[] => eventsOf(r.received).map(e => e.eventType)

@@ -8,8 +8,8 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import t from 'tap'
-import { admin, build, call } from '../helper.js'
-import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, until, type Handler } from '../fixtures/receivers.js'
+import { admin, build, call, until } from '../helper.js'
+import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, type Handler } from '../fixtures/receivers.js'
 
 const OK: Handler = springReceiver(['1001'])
 const types = (events: Array<{ eventType: string }>): string[] => events.map(e => e.eventType)
@@ -29,7 +29,7 @@ for (const mode of modes) {
     await pushSignIn(app, '1001', current(`${r.url}/cb`))
     await r.until(got => got.length >= 1 || r.inFlight > 0)
     if (mode.needsTimeout === true) clock.advance(10000)
-    await until(async () => (await pushStatus(app, '1001')).failures === 1, 10000, 'first failure counted')
+    await until(async () => (await pushStatus(app, '1001')).failures === 1, 'first failure counted')
     const s = await pushStatus(app, '1001')
     t.match(s, { state: 'waiting-retry', delivered: 0, retries: 0, pending: 2 })
     t.match(String(s.lastError), mode.error)
@@ -39,7 +39,7 @@ for (const mode of modes) {
     t.equal(r.received.length, before, 'no retry before the interval')
     r.handler = OK
     clock.advance(1)
-    await until(async () => (await pushStatus(app, '1001')).delivered === 2, 10000, 'delivered after the retry')
+    await until(async () => (await pushStatus(app, '1001')).delivered === 2, 'delivered after the retry')
     t.strictSame(types(eventsOf(r.received)), ['AgentOther_InService', 'AgentState_Ready'])
     t.match(await pushStatus(app, '1001'), { state: 'idle', retries: 1, pending: 0, failingSince: null, lastError: String(s.lastError) })
   })
@@ -70,11 +70,11 @@ t.test('failing for the total failure time signs the agent out; both times are o
   const { app, clock } = await build(t, { pushRetryIntervalMs: 1000, pushFailTotalMs: 5000 })
   const { guid } = await pushSignIn(app, '1001', current(`${r.url}/cb`))
   for (let i = 1; i <= 5; i++) {
-    await until(async () => (await pushStatus(app, '1001')).failures === i, 10000, `failure ${i}`)
+    await until(async () => (await pushStatus(app, '1001')).failures === i, `failure ${i}`)
     t.ok((await admin(app, 'GET', '/__mock/agents/1001')).statusCode === 200, `still signed in after ${i} failures`)
     clock.advance(1000)
   }
-  await until(async () => (await admin(app, 'GET', '/__mock/agents/1001')).statusCode === 404, 10000, 'signed out')
+  await until(async () => (await admin(app, 'GET', '/__mock/agents/1001')).statusCode === 404, 'signed out')
   const s = await pushStatus(app, '1001')
   t.match(s, { state: 'closed', failures: 6, retries: 5, delivered: 0, signedOutBy: 'push failing for 5000 ms', pending: 0 })
   t.ok(s.discarded >= 2, 'the undelivered events are counted, not lost silently')
@@ -97,13 +97,13 @@ t.test('a success resets the failure time', async (t) => {
   r.handler = () => ({ status: 500, body: '' })
   await call(app, guid, 'POST', '/onlineagent/1001/saybusy')
   for (const i of [3, 4]) {
-    await until(async () => (await pushStatus(app, '1001')).failures === i, 10000, `failure ${i}`)
+    await until(async () => (await pushStatus(app, '1001')).failures === i, `failure ${i}`)
     clock.advance(1000)
   }
   await until(async () => (await pushStatus(app, '1001')).failures === 5)
   t.equal((await admin(app, 'GET', '/__mock/agents/1001')).statusCode, 200, 'failing 2 s since the success (4 s since the first failure): still signed in')
   clock.advance(1000)
-  await until(async () => (await admin(app, 'GET', '/__mock/agents/1001')).statusCode === 404, 10000, 'signed out')
+  await until(async () => (await admin(app, 'GET', '/__mock/agents/1001')).statusCode === 404, 'signed out')
   t.equal((await pushStatus(app, '1001')).failures, 6, 'out at 3 s of failures counted from the success')
 })
 

@@ -6,8 +6,8 @@
  */
 import t from 'tap'
 import { pollAnswerJson } from '../../src/domain/event-json.js'
-import { admin, build, call, GW } from '../helper.js'
-import { eventsOf, jacksonReceiver, pushSignIn, pushStatus, receiverFor, servletReceiver, until } from '../fixtures/receivers.js'
+import { admin, build, call, GW, until } from '../helper.js'
+import { eventsOf, jacksonReceiver, pushSignIn, pushStatus, receiverFor, servletReceiver } from '../fixtures/receivers.js'
 
 t.test('client P: each event alone in the poll\'s exact shape, query string kept, Content-Length set', async (t) => {
   const r = await receiverFor(t, jacksonReceiver())

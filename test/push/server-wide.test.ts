@@ -5,8 +5,8 @@
  */
 import t from 'tap'
 import { eventJson, pollAnswerJson } from '../../src/domain/event-json.js'
-import { admin, build, drainTypes, signIn } from '../helper.js'
-import { koaReceiver, receiverFor, startReceiver, until } from '../fixtures/receivers.js'
+import { admin, build, drainTypes, signIn, until } from '../helper.js'
+import { koaReceiver, receiverFor, startReceiver } from '../fixtures/receivers.js'
 
 const wide = async (app: Awaited<ReturnType<typeof build>>['app'], id: string): Promise<Record<string, number> & { state: string }> =>
   (await admin(app, 'GET', `/__mock/agents/${id}/push`)).json().serverWide

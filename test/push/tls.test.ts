@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { admin, build } from '../helper.js'
-import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, until } from '../fixtures/receivers.js'
+import { admin, build, until } from '../helper.js'
+import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver } from '../fixtures/receivers.js'
 
 const receiver = (t: { teardown(fn: () => unknown): void }): ReturnType<typeof receiverFor> => receiverFor(t, springReceiver(['1001']), { tls: true })
 

@@ -10,30 +10,20 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { Agent, request } from 'node:http'
 import t from 'tap'
 import { startServer } from '../../src/server.js'
-import { build, GW, type PolledEvent } from '../helper.js'
+import { build, GW, holding, type PolledEvent, tick, until } from '../helper.js'
+
+/** Sign in with the default credentials plus `body`'s fields. */
+async function login (app: FastifyInstance, id: string, body: object = {}): Promise<string> {
+  const res = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/${id}`, payload: { password: '', phonenum: `7${id}`, ...body } })
+  if (res.json().retcode !== '0') throw new Error(res.body)
+  return String(res.headers['set-guid']).replace('JSESSIONID=', '')
+}
 
 type Tap = Pick<typeof t, 'equal'>
 
 const A = '1001'
 const B = '1002'
 const EMPTY = '{"message":"","retcode":"0"}'
-
-const tick = (): Promise<void> => new Promise(resolve => setImmediate(resolve))
-/** Wait for a condition, checking on each macrotask (no sleeping); give up after 20 s of real time. */
-async function until (cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20000
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`)
-    await tick()
-  }
-}
-const holding = (app: FastifyInstance, id: string): boolean => app.simulator.agents.get(id)?.queue.holding === true
-
-async function login (app: FastifyInstance, id: string, body: object = {}): Promise<string> {
-  const res = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/${id}`, payload: { password: '', phonenum: `7${id}`, ...body } })
-  if (res.json().retcode !== '0') throw new Error(res.body)
-  return String(res.headers['set-guid']).replace('JSESSIONID=', '')
-}
 
 function gw (app: FastifyInstance, guid: string, method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, payload?: object): Promise<LightMyRequestResponse> {
   return app.inject({ method, url: `${GW}${path}`, headers: { guid }, ...(payload === undefined ? {} : { payload }) })

@@ -8,25 +8,12 @@ import { request, type ClientRequest } from 'node:http'
 import t from 'tap'
 import fc from 'fast-check'
 import { pollAnswerJson, renderEvent } from '../../src/routes/agentgateway/agentevent.js'
-import { build, call, drain, signIn, type PolledEvent } from '../helper.js'
+import { build, call, drain, GW, holding, type PolledEvent, signIn, tick, until } from '../helper.js'
 
 const EMPTY = '{"message":"","retcode":"0"}'
 
 const ev = (eventType: string, workNo: string, content: unknown = null): PolledEvent => ({ eventType, workNo, content })
 const eventBody = (event: PolledEvent): string => JSON.stringify({ message: '', retcode: '0', event })
-
-const tick = (): Promise<void> => new Promise(resolve => setImmediate(resolve))
-
-/** Let the server run until `cond` holds (bounded; never sleeps on the clock). */
-async function until (cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (cond()) return
-    await tick()
-  }
-  throw new Error(`timed out waiting until ${what}`)
-}
-
-const holding = (app: FastifyInstance, id: string): boolean => app.simulator.agents.get(id)?.queue.holding === true
 
 interface Pending { done: boolean, promise: Promise<LightMyRequestResponse> }
 
@@ -426,4 +413,32 @@ t.test('a poll answer serialised directly is byte for byte JSON.stringify of the
     pollAnswerJson(e, withGenTime) === JSON.stringify({ message: '', retcode: '0', event: renderEvent(e, withGenTime) })
   ), { seed: 20261127, numRuns: 2000 })
   t.pass('2000 random events (unicode, lone surrogates, NaN, undefined and nested content)')
+})
+
+t.test('a poll abandoned while held neither rotates the GUID nor goes unrecorded', async (t) => {
+  const { app, clock } = await build(t, { pollWaitMs: 10000, guidRotation: 'dynamic' })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const port = (app.server.address() as { port: number }).port
+  const guid = await signIn(app, '1001')
+  // Drain the two sign-in events (each poll rotates; keep the newest GUID).
+  let current = guid
+  for (let i = 0; i < 2; i++) {
+    const res = await app.inject({ method: 'GET', url: `${GW}/agentevent/1001`, headers: { guid: current } })
+    current = String(res.headers['set-guid']).replace('JSESSIONID=', '')
+  }
+  const agent = app.simulator.agents.get('1001')
+  const req = request({ host: '127.0.0.1', port, path: `${GW}/agentevent/1001`, headers: { guid: current } })
+  req.on('error', () => {})
+  req.end()
+  await until(() => holding(app, '1001'), 'the poll is held')
+  const guidBefore = agent?.session.guid
+  req.destroy()
+  await until(() => !holding(app, '1001'), 'the abandoned poll is let go')
+  t.equal(agent?.session.guid, guidBefore, 'no rotation for a client that is gone')
+  clock.advance(31000) // past the grace period of any previous GUID
+  const status = await app.inject({ method: 'GET', url: `${GW}/onlineagent/1001/agentstatus`, headers: { guid: current } })
+  t.equal(status.json().retcode, '0', 'the newest GUID the client received still works')
+  const aborted = app.journal.find({ agent: '1001', retcode: 'aborted' })
+  t.equal(aborted.length, 1, 'the abandoned poll is in the journal')
+  t.equal(aborted[0]?.status, 0)
 })

@@ -6,7 +6,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn } from '../helper.js'
+import { build, call, drain, signIn, dial } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
@@ -21,13 +21,6 @@ async function pair (tt: Parameters<typeof build>[0]): Promise<Ctx> {
   await drain(app, A, ga)
   await drain(app, B, gb)
   return { app, clock, ga, gb }
-}
-
-async function dial (app: FastifyInstance, guid: string, op: 'callinner' | 'callout', body: unknown): Promise<string> {
-  const res = await call(app, guid, 'PUT', `/voicecall/${A}/${op}`, body)
-  const json = res.json()
-  if (json.retcode !== '0') throw new Error(`${op} failed: ${res.body}`)
-  return json.result
 }
 
 const get = async (app: FastifyInstance, guid: string, path: string): Promise<unknown> => (await call(app, guid, 'GET', path)).json()
@@ -54,7 +47,7 @@ t.test('callinfo during an internal call describes it on both sides, with the ca
   const { app, clock, ga, gb } = await pair(t)
   clock.advance(1500)
   const begin = clock.now()
-  const callid = await dial(app, ga, 'callinner', { called: B, callappdata: 'order=42;lang=fr' })
+  const callid = await dial(app, ga, A, { called: B, callappdata: 'order=42;lang=fr' })
   clock.advance(3000)
 
   const expected = info({ callfeature: 6, callid, caller: A, called: B, calldata: 'order=42;lang=fr', begintime: begin, endtime: null })
@@ -70,7 +63,7 @@ t.test('callinfo during an internal call describes it on both sides, with the ca
 t.test('callinfo after the call returns the last call with its end time, unless isNoContainLastCall=true', async (t) => {
   const { app, clock, ga, gb } = await pair(t)
   const begin = clock.now()
-  const callid = await dial(app, ga, 'callinner', { called: B, callappdata: 'ticket 7', skillid: 2 })
+  const callid = await dial(app, ga, A, { called: B, callappdata: 'ticket 7', skillid: 2 })
   clock.advance(5000)
   await call(app, ga, 'DELETE', `/voicecall/${A}/release`)
   const end = clock.now()
@@ -92,7 +85,7 @@ t.test('callinfo with no call ever answers 400-001', async (t) => {
 t.test('callinfo of a call-out shows callfeature 7 and the default caller', async (t) => {
   const { app, clock, ga } = await pair(t)
   const begin = clock.now()
-  const callid = await dial(app, ga, 'callout', { called: '5550100', callappdata: 'x' })
+  const callid = await dial(app, ga, A, { called: '5550100', callappdata: 'x' }, 'callout')
   clock.advance(1000)
   t.strictSame(await get(app, ga, `/calldata/${A}/callinfo`),
     okBody(info({ callfeature: 7, callid, caller: '10086', called: '5550100', calldata: 'x', begintime: begin, endtime: null })))
@@ -101,7 +94,7 @@ t.test('callinfo of a call-out shows callfeature 7 and the default caller', asyn
 t.test('callinfo of a call that failed is still the last call', async (t) => {
   const { app, clock, ga } = await pair(t)
   const begin = clock.now()
-  const callid = await dial(app, ga, 'callinner', { called: '9005' })
+  const callid = await dial(app, ga, A, { called: '9005' })
   clock.advance(2000)
   t.strictSame(await get(app, ga, `/calldata/${A}/callinfo`),
     okBody(info({ callfeature: 6, callid, caller: A, called: '9005', begintime: begin, endtime: begin + 2000 })))
@@ -111,12 +104,12 @@ t.test('callinfo of a call that failed is still the last call', async (t) => {
 t.test('callinfo while a call is held describes the held call; with a consultation active, the active one', async (t) => {
   const { app, clock, ga } = await pair(t)
   const begin = clock.now()
-  const held = await dial(app, ga, 'callinner', { called: B })
+  const held = await dial(app, ga, A, { called: B })
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
   t.strictSame(await get(app, ga, `/calldata/${A}/callinfo`),
     okBody(info({ callfeature: 6, callid: held, caller: A, called: B, begintime: begin, endtime: null })))
   clock.advance(1000)
-  const consult = await dial(app, ga, 'callinner', { called: '9001' })
+  const consult = await dial(app, ga, A, { called: '9001' })
   t.strictSame(await get(app, ga, `/calldata/${A}/callinfo`),
     okBody(info({ callfeature: 6, callid: consult, caller: A, called: '9001', begintime: begin + 1000, endtime: null })))
 })
@@ -124,7 +117,7 @@ t.test('callinfo while a call is held describes the held call; with a consultati
 t.test('callappdata of 16384 bytes comes back unchanged', async (t) => {
   const { app, ga } = await pair(t)
   const data = 'é'.repeat(8000) + 'x'.repeat(384)
-  const callid = await dial(app, ga, 'callinner', { called: '9002', callappdata: data })
+  const callid = await dial(app, ga, A, { called: '9002', callappdata: data })
   const res = (await get(app, ga, `/calldata/${A}/callinfo`)) as { result: { calldata: string } }
   t.equal(res.result.calldata, data)
   const byId = (await get(app, ga, `/calldata/${A}/callinfobycallid/${callid}`)) as { result: { calldata: string } }
@@ -133,7 +126,7 @@ t.test('callappdata of 16384 bytes comes back unchanged', async (t) => {
 
 t.test('callinfobycallid answers the short shape during and after the call', async (t) => {
   const { app, clock, ga, gb } = await pair(t)
-  const callid = await dial(app, ga, 'callinner', { called: B, callappdata: 'abc' })
+  const callid = await dial(app, ga, A, { called: B, callappdata: 'abc' })
   const expected = okBody({ called: B, caller: A, callid, calldata: 'abc', orgicallednum: '', callfeature: 6, callskill: 'voice' })
   const during = await get(app, ga, `/calldata/${A}/callinfobycallid/${callid}`)
   t.strictSame(during, expected)
@@ -146,7 +139,7 @@ t.test('callinfobycallid answers the short shape during and after the call', asy
 
 t.test('callinfobycallid of a call-out shows callfeature 7 and the caller from the body', async (t) => {
   const { app, ga } = await pair(t)
-  const callid = await dial(app, ga, 'callout', { called: '5550101', caller: '4008001' })
+  const callid = await dial(app, ga, A, { called: '5550101', caller: '4008001' }, 'callout')
   t.strictSame(await get(app, ga, `/calldata/${A}/callinfobycallid/${callid}`),
     okBody({ called: '5550101', caller: '4008001', callid, calldata: '', orgicallednum: '', callfeature: 7, callskill: 'voice' }))
 })

@@ -614,3 +614,13 @@ t.test('handshake answers exactly {"message":"success","retcode":"0"} with no Se
   t.equal(res.headers['set-cookie'], undefined)
   t.equal((await call(app, 'nonsense', 'POST', '/onlineagent/1001/handshake')).json().retcode, '000-003')
 })
+
+t.test('saybusy?reason= with an empty value is the same as no reason', async (t) => {
+  const { app } = await build(t)
+  const guid = await signIn(app, '1001')
+  await drain(app, '1001', guid)
+  t.same((await call(app, guid, 'POST', '/onlineagent/1001/saybusy?reason=')).json(), { message: 'success', retcode: '0', result: {} })
+  t.same(await drain(app, '1001', guid), [{ eventType: 'AgentState_SetNotReady_Success', workNo: '1001', content: { reason: '0' } }])
+  t.equal((await call(app, guid, 'POST', '/onlineagent/1001/saybusy?reason=abc&prolong=true')).json().retcode, '000-002')
+  t.equal((await call(app, guid, 'POST', '/onlineagent/1001/saybusy?reason=201&prolong=true')).json().retcode, '0')
+})

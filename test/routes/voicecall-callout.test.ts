@@ -7,7 +7,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent, ev } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, ev, dial } from '../helper.js'
 
 const A = '1001'
 const SUCCESS = { message: 'success', retcode: '0', result: {} }
@@ -33,13 +33,6 @@ async function agent (tt: Parameters<typeof build>[0]): Promise<Ctx> {
   const ga = await signIn(app, A)
   await drain(app, A, ga)
   return { app, clock, ga }
-}
-
-async function callOut (app: FastifyInstance, guid: string, body: unknown): Promise<string> {
-  const res = await call(app, guid, 'PUT', `/voicecall/${A}/callout`, body)
-  const json = res.json()
-  if (json.retcode !== '0') throw new Error(`callout failed: ${res.body}`)
-  return json.result
 }
 
 const status = async (app: FastifyInstance, guid: string): Promise<unknown> =>
@@ -70,28 +63,28 @@ t.test('5550100 answers after 1 s; the call shows feature 7 and the default call
 
 t.test('the caller field of callout is shown as the caller', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550100', caller: '4008001' })
+  const callid = await dial(app, ga, A, { called: '5550100', caller: '4008001' }, 'callout')
   clock.advance(1000)
   t.strictSame(await drain(app, A, ga), [...dialling(callid, '5550100'), talking(callid, '4008001', '5550100')])
 })
 
 t.test('an empty caller falls back to the default caller', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550100', caller: '' })
+  const callid = await dial(app, ga, A, { called: '5550100', caller: '' }, 'callout')
   clock.advance(1000)
   t.strictSame((await drain(app, A, ga)).at(-1), talking(callid, '10086', '5550100'))
 })
 
 t.test('5550101 is busy: PhoneRelease, Call_Out_Fail, Connect_Fail, Ready at once', async (t) => {
   const { app, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550101' })
+  const callid = await dial(app, ga, A, { called: '5550101' }, 'callout')
   t.strictSame(await drain(app, A, ga), [phoneAlerting, offhook, busy, ...callOutFail(callid)])
   t.strictSame(await status(app, ga), state(4, false))
 })
 
 t.test('5550102 never answers: the call-out fails at the 30 s ring timeout', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550102' })
+  const callid = await dial(app, ga, A, { called: '5550102' }, 'callout')
   t.strictSame(await drain(app, A, ga), dialling(callid, '5550102'))
   clock.advance(29999)
   t.strictSame(await drain(app, A, ga), [])
@@ -102,7 +95,7 @@ t.test('5550102 never answers: the call-out fails at the 30 s ring timeout', asy
 
 t.test('5550103 rejects after 2 s', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550103' })
+  const callid = await dial(app, ga, A, { called: '5550103' }, 'callout')
   t.strictSame(await drain(app, A, ga), dialling(callid, '5550103'))
   clock.advance(2000)
   t.strictSame(await drain(app, A, ga), callOutFail(callid))
@@ -110,7 +103,7 @@ t.test('5550103 rejects after 2 s', async (t) => {
 
 t.test('5550104 answers after 1 s and hangs up 5 s later', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550104' })
+  const callid = await dial(app, ga, A, { called: '5550104' }, 'callout')
   clock.advance(1000)
   t.strictSame(await drain(app, A, ga), [...dialling(callid, '5550104'), talking(callid, '10086', '5550104')])
   clock.advance(5000)
@@ -119,7 +112,7 @@ t.test('5550104 answers after 1 s and hangs up 5 s later', async (t) => {
 
 t.test('5550105 is unreachable: the call-out fails at once', async (t) => {
   const { app, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550105' })
+  const callid = await dial(app, ga, A, { called: '5550105' }, 'callout')
   t.strictSame(await drain(app, A, ga), [phoneAlerting, offhook, busy, ...callOutFail(callid)])
 })
 
@@ -133,7 +126,7 @@ t.test('5550199 is refused synchronously with 200-001 and nothing happens', asyn
 
 t.test('any other number answers after 2 s', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '13800138000' })
+  const callid = await dial(app, ga, A, { called: '13800138000' }, 'callout')
   t.strictSame(await drain(app, A, ga), dialling(callid, '13800138000'))
   clock.advance(2000)
   t.strictSame(await drain(app, A, ga), [talking(callid, '10086', '13800138000')])
@@ -141,7 +134,7 @@ t.test('any other number answers after 2 s', async (t) => {
 
 t.test('the agent hanging up before the customer answers gets Call_Out_Fail, Connect_Fail, PhoneRelease (Part C §6 outbound step 3)', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const callid = await callOut(app, ga, { called: '5550102' })
+  const callid = await dial(app, ga, A, { called: '5550102' }, 'callout')
   await drain(app, A, ga)
   t.strictSame((await call(app, ga, 'DELETE', `/voicecall/${A}/release`)).json(), SUCCESS)
   t.strictSame(await drain(app, A, ga), [
@@ -156,7 +149,7 @@ t.test('the agent hanging up before the customer answers gets Call_Out_Fail, Con
 
 t.test('callout while in a call answers 100-007', async (t) => {
   const { app, clock, ga } = await agent(t)
-  await callOut(app, ga, { called: '5550100' })
+  await dial(app, ga, A, { called: '5550100' }, 'callout')
   clock.advance(1000)
   await drain(app, A, ga)
   t.strictSame((await call(app, ga, 'PUT', `/voicecall/${A}/callout`, { called: '5550100' })).json(),
@@ -166,11 +159,11 @@ t.test('callout while in a call answers 100-007', async (t) => {
 
 t.test('callout from a held call is allowed, without a second AgentState_Busy', async (t) => {
   const { app, clock, ga } = await agent(t)
-  const first = await callOut(app, ga, { called: '5550100' })
+  const first = await dial(app, ga, A, { called: '5550100' }, 'callout')
   clock.advance(1000)
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
   await drain(app, A, ga)
-  const second = await callOut(app, ga, { called: '5550100' })
+  const second = await dial(app, ga, A, { called: '5550100' }, 'callout')
   t.not(second, first)
   clock.advance(1000)
   t.strictSame(await drain(app, A, ga), [customerAlerting(second, '5550100'), talking(second, '10086', '5550100')])

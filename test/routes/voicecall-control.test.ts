@@ -6,7 +6,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, ev, offhook, phoneRelease, busy, ready, customerAlerting, talking, callRelease, customerRelease } from '../helper.js'
+import { build, call, drain, signIn, ev, offhook, phoneRelease, busy, ready, customerAlerting, talking, callRelease, customerRelease, dial } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
@@ -25,20 +25,13 @@ async function pair (tt: Parameters<typeof build>[0], bBody: Record<string, unkn
   return { app, clock, ga, gb }
 }
 
-async function callInner (app: FastifyInstance, guid: string, from: string, called: string): Promise<string> {
-  const res = await call(app, guid, 'PUT', `/voicecall/${from}/callinner`, { called })
-  const json = res.json()
-  if (json.retcode !== '0') throw new Error(`callinner failed: ${res.body}`)
-  return json.result
-}
-
 const status = async (app: FastifyInstance, guid: string, id: string): Promise<unknown> =>
   (await call(app, guid, 'GET', `/onlineagent/${id}/agentstatus`)).json()
 const state = (agentState: number, isWorking: boolean): unknown => ({ message: '', retcode: '0', result: { agentState, isWorking } })
 
 t.test('hold, consult another agent from the held call, release it, then retrieve the held call with gethold?callid=', async (t) => {
   const { app, clock, ga, gb } = await pair(t)
-  const first = await callInner(app, ga, A, B)
+  const first = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -47,7 +40,7 @@ t.test('hold, consult another agent from the held call, release it, then retriev
   t.strictSame(await drain(app, B, gb), [], 'the held party gets no event')
   t.strictSame(await status(app, ga, A), state(7, true), 'an agent with a held call is still working')
 
-  const consult = await callInner(app, ga, A, '9001')
+  const consult = await dial(app, ga, A, '9001')
   t.not(consult, first)
   // The phone is already off-hook and the agent already occupied: no phone events, no second AgentState_Busy.
   t.strictSame(await drain(app, A, ga), [customerAlerting(A, consult, '9001')])
@@ -69,7 +62,7 @@ t.test('hold, consult another agent from the held call, release it, then retriev
 
 t.test('gethold without callid retrieves the held call', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
   await drain(app, A, ga)
   await drain(app, B, gb)
@@ -79,7 +72,7 @@ t.test('gethold without callid retrieves the held call', async (t) => {
 
 t.test('release with only a held call releases the held call', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
   await drain(app, A, ga)
   await drain(app, B, gb)
@@ -96,7 +89,7 @@ t.test('hold with no call answers 200-013', async (t) => {
 
 t.test('hold of a call that is not yet talking answers 200-014', async (t) => {
   const { app, ga } = await pair(t)
-  await callInner(app, ga, A, '9004')
+  await dial(app, ga, A, '9004')
   await drain(app, A, ga)
   t.strictSame((await call(app, ga, 'POST', `/voicecall/${A}/hold`)).json(), err('200-014', 'the call is dialing, not talking'))
   t.strictSame(await drain(app, A, ga), [])
@@ -105,7 +98,7 @@ t.test('hold of a call that is not yet talking answers 200-014', async (t) => {
 t.test('gethold with no held call answers 200-015', async (t) => {
   const { app, clock, ga } = await pair(t)
   t.strictSame((await call(app, ga, 'POST', `/voicecall/${A}/gethold`)).json(), err('200-015', 'unhold: no held call'), 'no call at all')
-  await callInner(app, ga, A, '9002')
+  await dial(app, ga, A, '9002')
   clock.advance(0)
   t.strictSame((await call(app, ga, 'POST', `/voicecall/${A}/gethold`)).json(), err('200-015', 'unhold: no held call'), 'a call, but not held')
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
@@ -114,10 +107,10 @@ t.test('gethold with no held call answers 200-015', async (t) => {
 
 t.test('gethold while another call is active answers 200-016', async (t) => {
   const { app, clock, ga } = await pair(t)
-  const first = await callInner(app, ga, A, '9002')
+  const first = await dial(app, ga, A, '9002')
   clock.advance(0)
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
-  await callInner(app, ga, A, '9002')
+  await dial(app, ga, A, '9002')
   clock.advance(0)
   await drain(app, A, ga)
   t.strictSame((await call(app, ga, 'POST', `/voicecall/${A}/gethold?callid=${first}`)).json(),
@@ -128,7 +121,7 @@ t.test('gethold while another call is active answers 200-016', async (t) => {
 t.test('answer with nothing ringing answers 200-002', async (t) => {
   const { app, ga } = await pair(t)
   t.strictSame((await call(app, ga, 'PUT', `/voicecall/${A}/answer`)).json(), err('200-002', 'no call to answer'), 'idle')
-  await callInner(app, ga, A, '9004')
+  await dial(app, ga, A, '9004')
   t.strictSame((await call(app, ga, 'PUT', `/voicecall/${A}/answer`)).json(), err('200-002', 'no call to answer'), 'the caller cannot answer its own outgoing call')
 })
 
@@ -140,7 +133,7 @@ t.test('release with no call answers 200-017', async (t) => {
 
 t.test('callinner while in an active call answers 200-018', async (t) => {
   const { app, clock, ga } = await pair(t)
-  await callInner(app, ga, A, '9002')
+  await dial(app, ga, A, '9002')
   clock.advance(0)
   await drain(app, A, ga)
   t.strictSame((await call(app, ga, 'PUT', `/voicecall/${A}/callinner`, { called: '9001' })).json(),
@@ -150,7 +143,7 @@ t.test('callinner while in an active call answers 200-018', async (t) => {
 
 t.test('callinner while the own call still rings answers 200-018', async (t) => {
   const { app, ga } = await pair(t)
-  await callInner(app, ga, A, '9004')
+  await dial(app, ga, A, '9004')
   t.strictSame((await call(app, ga, 'PUT', `/voicecall/${A}/callinner`, { called: '9001' })).json(),
     err('200-018', 'the agent is in a call; hold it first'))
 })
@@ -207,14 +200,14 @@ t.test('with the phone already picked up, a call skips PhoneAlerting and PhoneOf
   const { app, clock, ga } = await pair(t)
   await call(app, ga, 'PUT', `/voicecall/${A}/phonepickup`)
   await drain(app, A, ga)
-  const callid = await callInner(app, ga, A, '9002')
+  const callid = await dial(app, ga, A, '9002')
   clock.advance(0)
   t.strictSame(await drain(app, A, ga), [busy(A), customerAlerting(A, callid, '9002'), talking(A, callid, A, '9002')])
 })
 
 t.test('phonepickup answers a ringing call (Talking on both sides)', async (t) => {
   const { app, ga, gb } = await pair(t, { autoanswer: false })
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
   t.strictSame((await call(app, gb, 'PUT', `/voicecall/${B}/phonepickup`)).json(), SUCCESS)
@@ -226,7 +219,7 @@ t.test('phonepickup answers a ringing call (Talking on both sides)', async (t) =
 
 t.test('phonehangup during a call releases it', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
   t.strictSame((await call(app, ga, 'PUT', `/voicecall/${A}/phonehangup`)).json(), SUCCESS)
@@ -236,7 +229,7 @@ t.test('phonehangup during a call releases it', async (t) => {
 
 t.test('phonehangup with only a held call answers 100-007 and keeps the call', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
   await drain(app, A, ga)
   await drain(app, B, gb)
@@ -247,7 +240,7 @@ t.test('phonehangup with only a held call answers 100-007 and keeps the call', a
 
 t.test('answer, hold, gethold and release work with no body, whatever the Content-Type (Part B §18)', async (t) => {
   const { app, ga, gb } = await pair(t, { autoanswer: false })
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
   const send = (method: 'PUT' | 'POST' | 'DELETE', path: string, headers: Record<string, string>) =>
@@ -283,7 +276,7 @@ t.test('an agent id out of range answers 000-002', async (t) => {
 
 t.test('the other party hanging up a held call ends it for the holder', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await call(app, ga, 'POST', `/voicecall/${A}/hold`)
   await drain(app, A, ga)
   await drain(app, B, gb)
@@ -294,7 +287,7 @@ t.test('the other party hanging up a held call ends it for the holder', async (t
 
 t.test('a talking agent cannot sign out (100-010); a forced sign-out releases the call for the other party', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
   t.strictSame((await call(app, gb, 'DELETE', `/onlineagent/${B}/logout`)).json(), err('100-010', 'the agent state does not allow sign-out'))

@@ -7,7 +7,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent, ev, phoneAlerting, offhook, phoneRelease, busy, ready, customerAlerting } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, ev, phoneAlerting, offhook, phoneRelease, busy, ready, customerAlerting, dial } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
@@ -36,20 +36,13 @@ async function signInDrained (app: FastifyInstance, id: string, extra: Record<st
   return guid
 }
 
-async function callInner (app: FastifyInstance, guid: string, from: string, called: string): Promise<string> {
-  const res = await call(app, guid, 'PUT', `/voicecall/${from}/callinner`, { called })
-  const json = res.json()
-  if (json.retcode !== '0') throw new Error(`callinner failed: ${res.body}`)
-  return json.result
-}
-
 const idle = { message: '', retcode: '0', result: { agentState: 4, isWorking: false } }
 const status = async (app: FastifyInstance, guid: string, id: string): Promise<unknown> =>
   (await call(app, guid, 'GET', `/onlineagent/${id}/agentstatus`)).json()
 
 t.test('calling an agent id nobody is signed in with fails at once', async (t) => {
   const { app, ga } = await caller(t)
-  const callid = await callInner(app, ga, A, '1099')
+  const callid = await dial(app, ga, A, '1099')
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, callid))
   t.strictSame(await status(app, ga, A), idle)
 })
@@ -60,7 +53,7 @@ t.test('calling a real agent that is busy (saybusy) fails at once and leaves the
   await call(app, gb, 'POST', `/onlineagent/${B}/saybusy`)
   await drain(app, B, gb)
 
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, callid))
   t.strictSame(await drain(app, B, gb), [], 'B hears nothing')
   t.strictSame(await status(app, gb, B), { message: '', retcode: '0', result: { agentState: 3, isWorking: false } }, 'B still busy')
@@ -69,10 +62,10 @@ t.test('calling a real agent that is busy (saybusy) fails at once and leaves the
 t.test('calling a real agent that is in a call fails at once', async (t) => {
   const { app, ga } = await caller(t)
   const gb = await signInDrained(app, B)
-  const other = await callInner(app, gb, B, '9002')
+  const other = await dial(app, gb, B, '9002')
   await drain(app, B, gb)
 
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   t.not(callid, other)
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, callid))
   t.strictSame(await drain(app, B, gb), [], 'B, busy in its own call, hears nothing')
@@ -81,26 +74,26 @@ t.test('calling a real agent that is in a call fails at once', async (t) => {
 t.test('calling a real agent in wrap-up fails at once', async (t) => {
   const { app, ga } = await caller(t)
   const gb = await signInDrained(app, B, { status: 5 })
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, callid))
   t.strictSame(await drain(app, B, gb), [])
 })
 
 t.test('simulated agent 9003 is busy: the call fails at once', async (t) => {
   const { app, ga } = await caller(t)
-  const callid = await callInner(app, ga, A, '9003')
+  const callid = await dial(app, ga, A, '9003')
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, callid))
 })
 
 t.test('simulated agent 9006 is not signed in: the call fails at once', async (t) => {
   const { app, ga } = await caller(t)
-  const callid = await callInner(app, ga, A, '9006')
+  const callid = await dial(app, ga, A, '9006')
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, callid))
 })
 
 t.test('simulated agent 9005 rings, then rejects after 2 s', async (t) => {
   const { app, clock, ga } = await caller(t)
-  const callid = await callInner(app, ga, A, '9005')
+  const callid = await dial(app, ga, A, '9005')
   t.strictSame(await drain(app, A, ga), ringing(A, callid, '9005'))
   clock.advance(1999)
   t.strictSame(await drain(app, A, ga), [], 'still ringing at 1999 ms')
@@ -111,7 +104,7 @@ t.test('simulated agent 9005 rings, then rejects after 2 s', async (t) => {
 
 t.test('simulated agent 9004 never answers: the call fails at the 30 s ring timeout', async (t) => {
   const { app, clock, ga } = await caller(t)
-  const callid = await callInner(app, ga, A, '9004')
+  const callid = await dial(app, ga, A, '9004')
   t.strictSame(await drain(app, A, ga), ringing(A, callid, '9004'))
   clock.advance(29999)
   t.strictSame(await drain(app, A, ga), [], 'still ringing at 29999 ms')
@@ -122,7 +115,7 @@ t.test('simulated agent 9004 never answers: the call fails at the 30 s ring time
 t.test('a real agent with manual answer that lets it ring out gets No_Answer; the caller gets Inside_Call_Fail', async (t) => {
   const { app, clock, ga } = await caller(t)
   const gb = await signInDrained(app, B, { autoanswer: false })
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   t.strictSame(await drain(app, A, ga), ringing(A, callid, B))
   t.strictSame((await drain(app, B, gb)).map(e => e.eventType),
     ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentEvent_Ringing'])
@@ -142,7 +135,7 @@ t.test('a real agent with manual answer that lets it ring out gets No_Answer; th
 t.test('a real agent that releases while its phone rings rejects the call', async (t) => {
   const { app, ga } = await caller(t)
   const gb = await signInDrained(app, B, { autoanswer: false })
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -156,7 +149,7 @@ t.test('a real agent that releases while its phone rings rejects the call', asyn
 t.test('a failed call leaves no timer behind: advancing past the ring timeout sends nothing more', async (t) => {
   const { app, clock, ga } = await caller(t)
   const gb = await signInDrained(app, B, { autoanswer: false })
-  const callid = await callInner(app, ga, A, B)
+  const callid = await dial(app, ga, A, B)
   await call(app, gb, 'DELETE', `/voicecall/${B}/release`)
   await drain(app, A, ga)
   await drain(app, B, gb)
@@ -170,9 +163,9 @@ t.test('calling a real agent whose phone rings for another call fails at once, a
   const { app, ga } = await caller(t)
   const gb = await signInDrained(app, B, { autoanswer: false })
   const gc = await signInDrained(app, '1003')
-  const first = await callInner(app, gc, '1003', B)
+  const first = await dial(app, gc, '1003', B)
   await drain(app, B, gb)
-  const second = await callInner(app, ga, A, B)
+  const second = await dial(app, ga, A, B)
   t.strictSame(await drain(app, A, ga), failedAtOnce(A, second))
   t.strictSame(await drain(app, B, gb), [], 'B hears nothing of the second call')
   t.strictSame((await call(app, gb, 'PUT', `/voicecall/${B}/answer`)).json(), { message: 'success', retcode: '0', result: {} })
@@ -182,7 +175,7 @@ t.test('calling a real agent whose phone rings for another call fails at once, a
 t.test('a called agent that is ringing cannot place a call of its own (200-018)', async (t) => {
   const { app, ga } = await caller(t)
   const gb = await signInDrained(app, B, { autoanswer: false })
-  await callInner(app, ga, A, B)
+  await dial(app, ga, A, B)
   t.strictSame((await call(app, gb, 'PUT', `/voicecall/${B}/callinner`, { called: '9002' })).json(),
     { message: 'the agent is in a call; hold it first', retcode: '200-018' })
   t.strictSame((await call(app, gb, 'POST', `/voicecall/${B}/hold`)).json(),

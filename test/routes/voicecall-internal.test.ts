@@ -7,7 +7,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
-import { build, call, drain, signIn, type PolledEvent, ev, phoneAlerting, offhook, phoneRelease, busy, ready, customerAlerting, talking, callRelease, customerRelease } from '../helper.js'
+import { build, call, drain, signIn, type PolledEvent, ev, phoneAlerting, offhook, phoneRelease, busy, ready, customerAlerting, talking, callRelease, customerRelease, dial } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
@@ -27,13 +27,6 @@ async function pair (tt: Parameters<typeof build>[0], bBody: Record<string, unkn
   await drain(app, A, ga)
   await drain(app, B, gb)
   return { app, clock, ga, gb }
-}
-
-async function callInner (app: FastifyInstance, guid: string, from: string, body: unknown): Promise<string> {
-  const res = await call(app, guid, 'PUT', `/voicecall/${from}/callinner`, body)
-  const json = res.json()
-  if (json.retcode !== '0') throw new Error(`callinner failed: ${res.body}`)
-  return json.result
 }
 
 async function status (app: FastifyInstance, guid: string, id: string): Promise<unknown> {
@@ -84,7 +77,7 @@ t.test('agent A calls agent B, who answers by hand', async (t) => {
 
 t.test('answer may name the ringing call with ?callid=, and a wrong callid answers 200-002', async (t) => {
   const { app, ga, gb } = await pair(t, { autoanswer: false })
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -97,7 +90,7 @@ t.test('answer may name the ringing call with ?callid=, and a wrong callid answe
 
 t.test('agent B with autoanswer on (the default) gets Auto_Answer, then Talking at once', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
 
   t.strictSame(await drain(app, A, ga), [...dialling(A, callid, B), talking(A, callid, A, B)])
   const bSide = await drain(app, B, gb)
@@ -123,7 +116,7 @@ t.test('agent B with autoanswer on (the default) gets Auto_Answer, then Talking 
 
 t.test('simulated agent 9001 answers after 1 s', async (t) => {
   const { app, clock, ga } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: '9001' })
+  const callid = await dial(app, ga, A, { called: '9001' })
   t.strictSame(await drain(app, A, ga), dialling(A, callid, '9001'))
   clock.advance(999)
   t.strictSame(await drain(app, A, ga), [], 'still ringing at 999 ms')
@@ -135,7 +128,7 @@ t.test('simulated agent 9001 answers after 1 s', async (t) => {
 
 t.test('simulated agent 9002 answers at once', async (t) => {
   const { app, clock, ga } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: '9002' })
+  const callid = await dial(app, ga, A, { called: '9002' })
   t.strictSame(await drain(app, A, ga), dialling(A, callid, '9002'))
   clock.advance(0)
   t.strictSame(await drain(app, A, ga), [talking(A, callid, A, '9002')], 'Talking as soon as the clock runs the answer')
@@ -143,7 +136,7 @@ t.test('simulated agent 9002 answers at once', async (t) => {
 
 t.test('simulated agent 9007 answers after 1 s and hangs up 5 s later', async (t) => {
   const { app, clock, ga } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: '9007' })
+  const callid = await dial(app, ga, A, { called: '9007' })
   t.strictSame(await drain(app, A, ga), dialling(A, callid, '9007'))
   clock.advance(1000)
   t.strictSame(await drain(app, A, ga), [talking(A, callid, A, '9007')])
@@ -160,7 +153,7 @@ t.test('simulated agent 9007 answers after 1 s and hangs up 5 s later', async (t
 
 t.test('A releases a connected call: each side gets its release events and goes idle', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -173,7 +166,7 @@ t.test('A releases a connected call: each side gets its release events and goes 
 
 t.test('B releases a connected call: the mirror image', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -184,7 +177,7 @@ t.test('B releases a connected call: the mirror image', async (t) => {
 
 t.test('the legacy DELETE voicecall/{id} releases like DELETE voicecall/{id}/release', async (t) => {
   const { app, ga, gb } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -197,7 +190,7 @@ t.test('the legacy DELETE voicecall/{id} releases like DELETE voicecall/{id}/rel
 
 t.test('A releasing a simulated call gets Call_Release, PhoneRelease and Ready', async (t) => {
   const { app, clock, ga } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: '9001' })
+  const callid = await dial(app, ga, A, { called: '9001' })
   clock.advance(1000)
   await drain(app, A, ga)
   t.strictSame((await call(app, ga, 'DELETE', `/voicecall/${A}/release`)).json(), SUCCESS)
@@ -206,7 +199,7 @@ t.test('A releasing a simulated call gets Call_Release, PhoneRelease and Ready',
 
 t.test('with autoenteridle false both sides enter wrap-up (AgentState_Work, agentState 5) after the call', async (t) => {
   const { app, ga, gb } = await pair(t, { autoenteridle: false }, { autoenteridle: false })
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -220,7 +213,7 @@ t.test('with autoenteridle false both sides enter wrap-up (AgentState_Work, agen
 t.test('a call that never connected leaves an autoenteridle-false agent idle, not in wrap-up', async (t) => {
   // Judgement call of the mock: wrap-up follows a connected call only.
   const { app, ga } = await pair(t, {}, { autoenteridle: false })
-  const callid = await callInner(app, ga, A, { called: '9003' })
+  const callid = await dial(app, ga, A, { called: '9003' })
   t.strictSame(await drain(app, A, ga), [
     phoneAlerting(A), offhook(A), busy(A),
     ev(A, 'AgentEvent_Inside_Call_Fail', callid), phoneRelease(A, 3), ready(A)
@@ -231,7 +224,7 @@ t.test('a call that never connected leaves an autoenteridle-false agent idle, no
 t.test('with releasephone false the phone stays off-hook: no PhoneRelease, and no PhoneAlerting or PhoneOffhook on the next call', async (t) => {
   const { app, ga, gb } = await pair(t, { releasephone: false }, { releasephone: false })
 
-  const first = await callInner(app, ga, A, { called: B })
+  const first = await dial(app, ga, A, { called: B })
   t.strictSame(await drain(app, A, ga), [...dialling(A, first, B), talking(A, first, A, B)], 'first call: the phone starts on-hook')
   t.strictSame((await drain(app, B, gb)).map(e => e.eventType),
     ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentEvent_Auto_Answer', 'AgentEvent_Talking'])
@@ -239,7 +232,7 @@ t.test('with releasephone false the phone stays off-hook: no PhoneRelease, and n
   t.strictSame(await drain(app, A, ga), [callRelease(A, first), ready(A)], 'no PhoneRelease for A')
   t.strictSame(await drain(app, B, gb), [customerRelease(B, first, A), ready(B)], 'no PhoneRelease for B')
 
-  const second = await callInner(app, ga, A, { called: B })
+  const second = await dial(app, ga, A, { called: B })
   t.strictSame(await drain(app, A, ga), [busy(A), customerAlerting(A, second, B), talking(A, second, A, B)])
   t.strictSame((await drain(app, B, gb)).map(e => e.eventType), ['AgentState_Busy', 'AgentEvent_Auto_Answer', 'AgentEvent_Talking'])
 })
@@ -247,7 +240,7 @@ t.test('with releasephone false the phone stays off-hook: no PhoneRelease, and n
 t.test('agentstatus: 7 and not working while ringing, 7 and working while talking, 4 after release', async (t) => {
   const { app, ga, gb } = await pair(t, { autoanswer: false })
   t.strictSame(await status(app, ga, A), state(4, false), 'idle before the call')
-  await callInner(app, ga, A, { called: B })
+  await dial(app, ga, A, { called: B })
   t.strictSame(await status(app, ga, A), state(7, false), 'caller while B rings')
   t.strictSame(await status(app, gb, B), state(7, false), 'called agent while ringing')
   await call(app, gb, 'PUT', `/voicecall/${B}/answer`)
@@ -263,7 +256,7 @@ t.test('call ids look like <unix-seconds>-<sequence> and are unique', async (t) 
   const ids: string[] = []
   for (let i = 0; i < 5; i++) {
     const seconds = Math.floor(clock.now() / 1000)
-    const callid = await callInner(app, ga, A, { called: '9002' })
+    const callid = await dial(app, ga, A, { called: '9002' })
     t.match(callid, /^\d{10}-\d+$/)
     t.equal(callid.split('-')[0], String(seconds), 'the first part is the unix time in seconds')
     ids.push(callid)
@@ -279,7 +272,7 @@ t.test('call ids look like <unix-seconds>-<sequence> and are unique', async (t) 
 
 t.test('the calling agent can hang up while the far end still rings: Call_Out_Fail, Connect_Fail, PhoneRelease (Part C §6 step 3)', async (t) => {
   const { app, ga, gb } = await pair(t, { autoanswer: false })
-  const callid = await callInner(app, ga, A, { called: B })
+  const callid = await dial(app, ga, A, { called: B })
   await drain(app, A, ga)
   await drain(app, B, gb)
   t.strictSame((await call(app, ga, 'DELETE', `/voicecall/${A}/release`)).json(), SUCCESS)
@@ -292,7 +285,7 @@ t.test('a real agent signed in with a simulated agent\'s id wins over the simula
   const { app, clock, ga } = await pair(t)
   const g9001 = await signIn(app, '9001', { body: { password: '', phonenum: '79001', autoanswer: false } })
   await drain(app, '9001', g9001)
-  const callid = await callInner(app, ga, A, { called: '9001' })
+  const callid = await dial(app, ga, A, { called: '9001' })
   clock.advance(1000)
   t.strictSame(await drain(app, A, ga), dialling(A, callid, '9001'), 'no simulated answer after 1 s')
   t.strictSame((await drain(app, '9001', g9001)).map(e => e.eventType),
@@ -301,7 +294,7 @@ t.test('a real agent signed in with a simulated agent\'s id wins over the simula
 
 t.test('releasing before a simulated far end hangs up cancels its hang-up', async (t) => {
   const { app, clock, ga } = await pair(t)
-  const callid = await callInner(app, ga, A, { called: '9007' })
+  const callid = await dial(app, ga, A, { called: '9007' })
   clock.advance(2000)
   await call(app, ga, 'DELETE', `/voicecall/${A}/release`)
   t.strictSame(await drain(app, A, ga), [...dialling(A, callid, '9007'), talking(A, callid, A, '9007'), callRelease(A, callid), phoneRelease(A, 2), ready(A)])

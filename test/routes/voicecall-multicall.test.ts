@@ -6,7 +6,7 @@
  */
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { admin, build, call, drain, signIn, ev, busy, phoneAlerting, offhook, talking, customerRelease, phoneRelease, ready, callRelease, customerAlerting } from '../helper.js'
+import { admin, build, call, drain, signIn, ev, busy, phoneAlerting, offhook, talking, customerRelease, phoneRelease, ready, callRelease, customerAlerting, dial } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
@@ -29,12 +29,6 @@ async function customer (app: FastifyInstance, agent = A): Promise<string> {
   return res.json().callid
 }
 
-async function inner (app: FastifyInstance, guid: string, from: string, called: string): Promise<string> {
-  const json = (await call(app, guid, 'PUT', `/voicecall/${from}/callinner`, { called })).json()
-  if (json.retcode !== '0') throw new Error(`callinner failed: ${JSON.stringify(json)}`)
-  return json.result
-}
-
 t.test('customer held, consult B, connecthold: A leaves both calls, B talks with the customer on the same callid', async (t) => {
   const { app, ga } = await center(t)
   const gb = await signIn(app, B, { body: { password: '', phonenum: `7${B}` } })
@@ -47,7 +41,7 @@ t.test('customer held, consult B, connecthold: A leaves both calls, B talks with
   const list = (await call(app, ga, 'GET', `/calldata/${A}/holdlist`)).json()
   t.match(list, { retcode: '0', result: [{ callid: x, caller: CUSTOMER, called: A, callfeature: 0 }] })
   t.equal(list.result.length, 1)
-  const y = await inner(app, ga, A, B)
+  const y = await dial(app, ga, A, B)
   await drain(app, A, ga)
   await drain(app, B, gb)
 
@@ -134,7 +128,7 @@ t.test('an internal call: the events of a consultation, then dropcall of the act
   const { app, ga } = await center(t)
   const gb = await signIn(app, B, { body: { password: '', phonenum: `7${B}` } })
   await drain(app, B, gb)
-  const y = await inner(app, ga, A, B)
+  const y = await dial(app, ga, A, B)
   t.strictSame((await drain(app, A, ga)).slice(-2), [customerAlerting(A, y, B), talking(A, y, A, B)])
   t.strictSame(await drain(app, B, gb), [busy(B), phoneAlerting(B), offhook(B),
     ev(B, 'AgentEvent_Auto_Answer', { caller: `a${A}`, transfer: 'no', callid: y, transfrom: '', called: B, type: 'main', mediaAbility: '1', feature: '6', mediaType: 5 }), talking(B, y, A, B)])

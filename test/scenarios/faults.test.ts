@@ -4,14 +4,13 @@
  * probability) and per action (retcode, delays, transport faults on a real socket, GUID expiry,
  * forced sign-out, event faults), plus the journal's record of fired rules and the rule list.
  */
-import { request, type IncomingHttpHeaders } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { loadScenarioFile } from '../../src/world/load-world.js'
-import { GW, build, call, drain, drainTypes, signIn, type PolledEvent } from '../helper.js'
+import { build, call, drain, drainTypes, GW, type Outcome, type PolledEvent, send, settle, signIn, until } from '../helper.js'
 
 const A = '1001'
 const B = '1002'
@@ -36,19 +35,6 @@ async function ready (app: FastifyInstance, id = A): Promise<string> {
 const statusCode = async (app: FastifyInstance, guid: string, id = A): Promise<string> =>
   (await call(app, guid, 'GET', `/onlineagent/${id}/agentstatus`)).json().retcode
 
-async function settle (rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise(resolve => setImmediate(resolve))
-}
-
-/** Wait for something a real socket makes happen; bounded, never a fixed sleep. */
-async function until (cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 3000
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setImmediate(resolve))
-  }
-}
-
 /** Start a request held by a delay fault: resolves `pending()` false once it is answered. */
 async function started (clock: ManualClock, send: () => Promise<LightMyRequestResponse>): Promise<{ answered: () => LightMyRequestResponse | undefined, done: Promise<LightMyRequestResponse> }> {
   const before = clock.pending()
@@ -57,31 +43,6 @@ async function started (clock: ManualClock, send: () => Promise<LightMyRequestRe
   await until(() => clock.pending() > before || res !== undefined, 'the request to reach the fault')
   await settle()
   return { answered: () => res, done }
-}
-
-interface Outcome { status?: number, headers?: IncomingHttpHeaders, body: string, error?: NodeJS.ErrnoException }
-
-function send (port: number, method: string, path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const out: Outcome = { body: '' }
-    let done = false
-    const finish = (error?: NodeJS.ErrnoException): void => {
-      if (done) return
-      done = true
-      resolve(error === undefined ? out : { ...out, error })
-    }
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false, ...(signal === undefined ? {} : { signal }) }, (res) => {
-      out.status = res.statusCode
-      out.headers = res.headers
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => { out.body += c })
-      res.on('end', () => finish(res.complete ? undefined : Object.assign(new Error('incomplete'), { code: 'INCOMPLETE' })))
-      res.on('error', (err) => finish(err))
-      res.on('close', () => { if (!res.complete) finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })) })
-    })
-    req.on('error', (err) => finish(err))
-    req.end()
-  })
 }
 
 /** A listening app with agent 1001 signed in and a rule armed on its agentstatus. */
@@ -450,4 +411,13 @@ t.test('a rule that does not validate is refused with 400 and nothing is armed',
     t.equal(res.json().retcode, '000-002')
   }
   t.same(await rules(app), [])
+})
+
+t.test('a fault rule for an agent matches the agent in the path, not a body field named agentid', async (t) => {
+  const { app } = await build(t)
+  const guid = await signIn(app, '1001')
+  const armed = await app.inject({ method: 'POST', url: '/__mock/faults', payload: { match: { operation: 'callInner', agent: '1002' }, action: { retcode: '100-007' } } })
+  t.equal(armed.statusCode, 201)
+  const res = await call(app, guid, 'PUT', '/voicecall/1001/callinner', { called: '9002', agentid: '1002' })
+  t.equal(res.json().retcode, '0', 'agent 1001 calling is not agent 1002')
 })

@@ -4,7 +4,6 @@
  * promises. Time is driven by a ManualClock; the transport faults are checked on a real socket.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { request, type IncomingHttpHeaders } from 'node:http'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
@@ -13,7 +12,7 @@ import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import { ManualClock } from '../../src/domain/clock.js'
 import { loadScenarioFile, loadScenarios } from '../../src/world/load-world.js'
-import { GW, call, drain, drainTypes, signIn, type PolledEvent } from '../helper.js'
+import { call, dial, drain, drainTypes, GW, type Outcome, type PolledEvent, send, settle, signIn, until } from '../helper.js'
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url))
 const DOCS = fileURLToPath(new URL('../../docs/scenarios.md', import.meta.url))
@@ -37,54 +36,8 @@ async function ready (app: FastifyInstance, id = A): Promise<string> {
   return guid
 }
 
-async function dial (app: FastifyInstance, guid: string, kind: 'callinner' | 'callout', called: string): Promise<string> {
-  const res = await call(app, guid, 'PUT', `/voicecall/${A}/${kind}`, { called })
-  const body = res.json()
-  if (body.retcode !== '0') throw new Error(`${kind} failed: ${res.body}`)
-  return body.result
-}
-
 const ev = (eventType: string, content: unknown = null): PolledEvent => ({ eventType, workNo: A, content })
 const DIAL = ['AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentState_Busy']
-
-/** Let pending promise callbacks and I/O run (no clock time passes). */
-async function settle (rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise(resolve => setImmediate(resolve))
-}
-
-/** Wait for something a real socket makes happen; bounded, never a fixed sleep. */
-async function until (cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 3000
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setImmediate(resolve))
-  }
-}
-
-interface Outcome { status?: number, headers?: IncomingHttpHeaders, body: string, error?: NodeJS.ErrnoException }
-
-/** One request on its own connection; a socket error is part of the outcome, not a rejection. */
-function send (port: number, method: string, path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const out: Outcome = { body: '' }
-    let done = false
-    const finish = (error?: NodeJS.ErrnoException): void => {
-      if (done) return
-      done = true
-      resolve(error === undefined ? out : { ...out, error })
-    }
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false, ...(signal === undefined ? {} : { signal }) }, (res) => {
-      out.status = res.statusCode
-      out.headers = res.headers
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => { out.body += c })
-      res.on('end', () => finish())
-      res.on('error', (err) => finish(err))
-    })
-    req.on('error', (err) => finish(err))
-    req.end()
-  })
-}
 
 async function listen (app: FastifyInstance): Promise<number> {
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -117,7 +70,7 @@ t.test('default: simulated colleagues answer, magic numbers behave as documented
   const scenarios = (await app.inject({ method: 'GET', url: '/__mock/scenarios' })).json().scenarios
   t.same(scenarios.map((s: { name: string, active: boolean }) => [s.name, s.active]), [['default', true]])
   const guid = await ready(app)
-  const callid = await dial(app, guid, 'callinner', '9001')
+  const callid = await dial(app, guid, A, '9001')
   t.same(await drainTypes(app, A, guid), [...DIAL, 'AgentEvent_Customer_Alerting'])
   clock.advance(999)
   t.same(await drainTypes(app, A, guid), [], '9001 answers after 1 s, not before')
@@ -127,17 +80,17 @@ t.test('default: simulated colleagues answer, magic numbers behave as documented
   t.same(await drainTypes(app, A, guid), ['AgentEvent_Call_Release', 'AgentOther_PhoneRelease', 'AgentState_Ready'])
   const invalid = (await call(app, guid, 'PUT', `/voicecall/${A}/callout`, { called: '5550199' })).json()
   t.equal(invalid.retcode, '200-001', '5550199 cannot be dialled')
-  await dial(app, guid, 'callout', '5550101')
+  await dial(app, guid, A, '5550101', 'callout')
   t.same(await drainTypes(app, A, guid), [...DIAL, 'AgentOther_PhoneRelease', 'AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail', 'AgentState_Ready'], '5550101 is busy')
 })
 
 t.test('callee-busy: an internal call fails at once, a call-out fails with PhoneRelease, Call_Out_Fail, Connect_Fail', async (t) => {
   const { app } = await running(t, 'callee-busy')
   const guid = await ready(app)
-  const inner = await dial(app, guid, 'callinner', '9001')
+  const inner = await dial(app, guid, A, '9001')
   t.same(await drain(app, A, guid), [...DIAL.map(e => ev(e, e === 'AgentOther_PhoneOffhook' ? { type: 'main' } : null)),
     ev('AgentEvent_Inside_Call_Fail', inner), ev('AgentOther_PhoneRelease', { phoneState: 3 }), ev('AgentState_Ready')])
-  const out = await dial(app, guid, 'callout', '4006001234')
+  const out = await dial(app, guid, A, '4006001234', 'callout')
   const events = await drain(app, A, guid)
   t.same(events.map(e => e.eventType), [...DIAL, 'AgentOther_PhoneRelease', 'AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail', 'AgentState_Ready'])
   t.equal(events[4]?.content, out)
@@ -147,13 +100,13 @@ t.test('callee-busy: an internal call fails at once, a call-out fails with Phone
 t.test('callee-no-answer: the call rings for 15 s, then fails', async (t) => {
   const { app, clock } = await running(t, 'callee-no-answer')
   const guid = await ready(app)
-  const inner = await dial(app, guid, 'callinner', '9001')
+  const inner = await dial(app, guid, A, '9001')
   t.same(await drainTypes(app, A, guid), [...DIAL, 'AgentEvent_Customer_Alerting'])
   clock.advance(14999)
   t.same(await drainTypes(app, A, guid), [], 'still ringing just before 15 s')
   clock.advance(1)
   t.same(await drain(app, A, guid), [ev('AgentEvent_Inside_Call_Fail', inner), ev('AgentOther_PhoneRelease', { phoneState: 3 }), ev('AgentState_Ready')])
-  await dial(app, guid, 'callout', '5550100')
+  await dial(app, guid, A, '5550100', 'callout')
   t.same(await drainTypes(app, A, guid), [...DIAL, 'AgentEvent_Customer_Alerting'])
   clock.advance(15000)
   t.same(await drainTypes(app, A, guid), ['AgentOther_PhoneRelease', 'AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail', 'AgentState_Ready'])
@@ -162,13 +115,13 @@ t.test('callee-no-answer: the call rings for 15 s, then fails', async (t) => {
 t.test('callee-rejects: the called party rejects after ringing for 1.5 s', async (t) => {
   const { app, clock } = await running(t, 'callee-rejects')
   const guid = await ready(app)
-  const inner = await dial(app, guid, 'callinner', '9002')
+  const inner = await dial(app, guid, A, '9002')
   t.same(await drainTypes(app, A, guid), [...DIAL, 'AgentEvent_Customer_Alerting'])
   clock.advance(1499)
   t.same(await drainTypes(app, A, guid), [])
   clock.advance(1)
   t.same(await drain(app, A, guid), [ev('AgentEvent_Inside_Call_Fail', inner), ev('AgentOther_PhoneRelease', { phoneState: 3 }), ev('AgentState_Ready')])
-  await dial(app, guid, 'callout', '5550100')
+  await dial(app, guid, A, '5550100', 'callout')
   await drain(app, A, guid)
   clock.advance(1500)
   t.same(await drainTypes(app, A, guid), ['AgentOther_PhoneRelease', 'AgentEvent_Call_Out_Fail', 'AgentEvent_Connect_Fail', 'AgentState_Ready'])
@@ -177,7 +130,7 @@ t.test('callee-rejects: the called party rejects after ringing for 1.5 s', async
 t.test('far-end-hangs-up: Customer_Release 5 s after Talking, on every call', async (t) => {
   const { app, clock } = await running(t, 'far-end-hangs-up')
   const guid = await ready(app)
-  const callid = await dial(app, guid, 'callinner', '9001')
+  const callid = await dial(app, guid, A, '9001')
   clock.advance(1000)
   t.same((await drainTypes(app, A, guid)).at(-1), 'AgentEvent_Talking')
   clock.advance(4999)
@@ -190,7 +143,7 @@ t.test('far-end-hangs-up: Customer_Release 5 s after Talking, on every call', as
   ])
   // A second call, with autoenteridle off: the step repeats and the agent lands in wrap-up.
   t.equal((await call(app, guid, 'POST', `/onlineagent/${A}/autoenteridle/false`)).json().retcode, '0')
-  const second = await dial(app, guid, 'callout', '5550100')
+  const second = await dial(app, guid, A, '5550100', 'callout')
   clock.advance(1000)
   await drain(app, A, guid)
   clock.advance(5000)
@@ -327,7 +280,7 @@ t.test('forced-sign-out-while-talking: 3 s into the call a held poll gets AgentO
     return out
   }
   await pollQueued()
-  const callid = await dial(app, guid, 'callinner', '9001')
+  const callid = await dial(app, guid, A, '9001')
   clock.advance(1000)
   t.equal((await pollQueued()).at(-1), 'AgentEvent_Talking')
   const held = call(app, guid, 'GET', `/agentevent/${A}`)
