@@ -21,10 +21,10 @@
 import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { pathToFileURL } from 'node:url'
-import type { Config } from '../src/config.js'
-import type { ManualClock } from '../src/domain/clock.js'
-import { errorCatalogue } from '../src/domain/error-catalogue.js'
-import { build, GW } from '../test/helper.js'
+import type { Config } from '../../src/config.js'
+import type { ManualClock } from '../../src/domain/clock.js'
+import { errorCatalogue } from '../../src/domain/error-catalogue.js'
+import { build, GW } from '../helper.js'
 
 export const AGENTS = ['1001', '1002', '1003'] as const
 export const PEERS = ['9001', '9002', '9004'] as const

@@ -1,12 +1,12 @@
 /**
  * Model-based test of the simulator (issue #7): random operation sequences across three agents,
  * simulated peers and external numbers, checked step by step against the reference model in
- * scripts/model.ts (see there for the invariants). Fixed seed, bounded runs; `npm run model --
+ * test/reliability/model-kit.ts (see there for the invariants). Fixed seed, bounded runs; `npm run model --
  * --runs N` runs longer. The shrunk counterexamples found on the way are the regression tests below.
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { Advance, Dial, modelApp, property, replay, SignIn, StateChange, type Stats } from '../../scripts/model.js'
+import { Advance, Dial, modelApp, property, replay, SignIn, StateChange, type Stats } from './model-kit.js'
 import { call, drain, GW } from '../helper.js'
 
 const SEED = 20260701
