@@ -4,11 +4,9 @@
  * (test/routes/voicecall-*) check the same flows through HTTP; these pin the engine's rules.
  */
 import t from 'tap'
-import { ManualClock } from '../../src/domain/clock.js'
-import { createIdSource } from '../../src/domain/ids.js'
 import { MAX_HELD_CALLS } from '../../src/domain/call-engine.js'
-import { Simulator } from '../../src/domain/simulator.js'
 import { emptyWorld, type World } from '../../src/domain/world.js'
+import { codeOf, drain, signIn, simulator, type SimCtx } from './sim-kit.js'
 
 const A = '1001'
 const B = '1002'
@@ -31,40 +29,7 @@ function world (): World {
   }
 }
 
-function setup (): { sim: Simulator, clock: ManualClock } {
-  const clock = new ManualClock()
-  const sim = new Simulator({
-    clock,
-    ids: createIdSource({ seed: 1 }),
-    world: world(),
-    authMode: 'compat',
-    guidRotation: 'static',
-    pollWaitMs: 0,
-    inactivityTimeoutMs: 0,
-    queueCap: 1000,
-    guidGraceMs: 30000,
-    log: { info () {}, warn () {} }
-  })
-  return { sim, clock }
-}
-
-/** Sign in and forget the sign-in events. */
-function signIn (sim: Simulator, id: string, opts: { autoanswer?: boolean, releasephone?: boolean, autoenteridle?: boolean } = {}): void {
-  sim.login(id, { password: '', phonenum: `7${id}`, ...opts }, 'login')
-  drain(sim, id)
-}
-
-/** Event types waiting for the agent, taken. */
-function drain (sim: Simulator, id: string): string[] {
-  const out: string[] = []
-  const q = sim.agents.get(id)?.queue
-  for (let e = q?.take(); e !== undefined; e = q?.take()) out.push(e.eventType)
-  return out
-}
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try { fn(); return undefined } catch (err) { return (err as { key?: string }).key }
-}
+const setup = (): SimCtx => simulator(world())
 
 t.test('internal call to a signed-in agent with manual answer: ring, answer, release', async (t) => {
   const { sim } = setup()
