@@ -7,7 +7,8 @@
 import t from 'tap'
 import { startMockGateway, type MockGateway } from '../../src/client.js'
 import { browser, layoutProblems, noBrowser, WIDTHS } from '../fixtures/browser.js'
-import { receiverFor, TOKEN, until } from '../fixtures/receivers.js'
+import { receiverFor, TOKEN } from '../fixtures/receivers.js'
+import { until } from '../helper.js'
 
 interface Status { failures: number, retries: number, pending: number, state: string, signedOutBy: string | null }
 async function pushOf (mock: MockGateway, id: string): Promise<Status> {
@@ -24,15 +25,15 @@ t.test('in Chromium: the push panel shows retries, pending, the last error and f
   // 1009 keeps failing until it is signed out (3 s of failures, a retry every second).
   await signIn('1009')
   for (let retries = 0; (await pushOf(mock, '1009')).signedOutBy === null; retries++) {
-    await until(async () => (await pushOf(mock, '1009')).failures === retries + 1, 10000, `failure ${retries + 1} of 1009`)
+    await until(async () => (await pushOf(mock, '1009')).failures === retries + 1, `failure ${retries + 1} of 1009`)
     await mock.admin.clock.advance(1000)
     t.ok(retries < 10, 'signed out within ten retries')
   }
   // 1001 fails twice (one retry) and keeps its events waiting.
   await signIn('1001')
-  await until(async () => (await pushOf(mock, '1001')).failures === 1, 10000, 'first failure of 1001')
+  await until(async () => (await pushOf(mock, '1001')).failures === 1, 'first failure of 1001')
   await mock.admin.clock.advance(1000)
-  await until(async () => (await pushOf(mock, '1001')).failures === 2, 10000, 'second failure of 1001')
+  await until(async () => (await pushOf(mock, '1001')).failures === 2, 'second failure of 1001')
   const s = await pushOf(mock, '1001')
   t.match(s, { retries: 1, state: 'waiting-retry' })
   t.ok(s.pending >= 2, `events wait (${s.pending})`)
@@ -68,7 +69,7 @@ t.test('in Chromium: the push panel shows retries, pending, the last error and f
   // The receiver comes back: the retry delivers, the panel shows it.
   down.handler = () => ({ status: 200, body: '{"message":"success","retcode":"0"}' })
   await mock.admin.clock.advance(1000)
-  await until(async () => (await pushOf(mock, '1001')).pending === 0, 10000, 'delivered after the receiver is back')
+  await until(async () => (await pushOf(mock, '1001')).pending === 0, 'delivered after the receiver is back')
   await row('1001', 'current').locator('td', { hasText: /^current idle$/ }).waitFor()
   t.match(await cells('1001', 'current'), { pending: '0', retries: '2', 'last error': 'HTTP 503' })
 })
