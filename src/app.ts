@@ -23,8 +23,9 @@ import adminAccess from './plugins/admin-access.js'
 import faults from './plugins/faults.js'
 import gatewayHttp, { GATEWAY_PREFIX } from './plugins/gateway-http.js'
 import journal from './plugins/journal.js'
-import { lazyValidatorFactory } from './plugins/lazy-validators.js'
+import { lazySerializerFactory, lazyValidatorFactory } from './plugins/lazy-validators.js'
 import openapi from './plugins/openapi.js'
+import { createPipeline } from './plugins/pipeline.js'
 import { clientErrorHandler, expectationFailed, frameworkErrors } from './plugins/transport-errors.js'
 import agentevent from './routes/agentgateway/agentevent.js'
 import calldata from './routes/agentgateway/calldata.js'
@@ -35,6 +36,7 @@ import voicecall from './routes/agentgateway/voicecall.js'
 import { registerAdmin } from './routes/mock/admin.js'
 import dashboard from './routes/mock/dashboard.js'
 import health from './routes/mock/health.js'
+import { ENVELOPE } from './schemas/answers.js'
 import { applyRoster, defaultWorldPath, loadScenarioFile, loadScenarios, shippedScenarios } from './world/load-world.js'
 
 declare module 'fastify' {
@@ -109,7 +111,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     exposeHeadRoutes: false,
     return503OnClosing: false,
     forceCloseConnections: true,
-    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory(), buildSerializer: lazySerializerFactory() } },
     // Unknown keys are kept (gateway bodies allow them) or refused (control API schemas say
     // additionalProperties: false), never silently dropped: a misspelt journal or fault matcher
     // must not match everything.
@@ -170,6 +172,9 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   // The asynchronous log destination keeps lines in memory until written: write them out.
   app.addHook('onClose', async () => { (app.log as { flush?: () => void }).flush?.() })
 
+  // The request pipeline (src/plugins/pipeline.ts): the plugins below provide its stages, and it
+  // installs them in its own order, whatever the order of registration.
+  const pipeline = createPipeline(app)
   await app.register(journal, { size: config.journalSize })
   // Outbound pushes are journalled beside the requests (operation pushEvent).
   if (app.journal.limit > 0) simulator.push.recorder = (entry) => app.journal.record(entry)
@@ -177,6 +182,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   const terminal = opts.terminal ?? (opts.mockLogger === undefined && opts.loggerInstance === undefined && opts.logger === undefined && process.stdout.isTTY === true)
   await app.register(gatewayHttp, { accessLog: logging?.accessLog, emptyPollLevel: emptyPollLevel(config.logEmptyPolls, terminal) })
   await app.register(adminAccess, { token: config.adminToken, listenHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins })
+  pipeline.install(app)
   if (!config.noAdmin) await app.register(openapi, { live: opts.liveOpenApi === true })
   await app.register(health)
   if (!config.noAdmin) {
@@ -184,6 +190,9 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     await app.register(dashboard)
   }
   await app.register(async (gw) => {
+    // Every gateway route answers the envelope, serialised from its response schema: the route's
+    // own (a typed result or event, a documented example) or else the plain one.
+    gw.addHook('onRoute', (route) => { if (route.schema?.response === undefined) route.schema = { ...route.schema, response: ENVELOPE } })
     await gw.register(onlineagent)
     await gw.register(agentevent, { eventGenTime: config.eventGenTime, emptyPoll: config.emptyPoll })
     await gw.register(voicecall)

@@ -57,5 +57,5 @@ export default fp(async function adminAccess (app: FastifyInstance, opts: Access
     return undefined
   }
   // Callback style, no promise: this runs on every request, the gateway's busiest paths included.
-  app.addHook('onRequest', (req, _reply, done) => { done(check(req)) })
-}, { name: 'admin-access' })
+  app.pipeline.provide('onRequest', 'access', (req, _reply, done) => { done(check(req)) })
+}, { name: 'admin-access', decorators: { fastify: ['pipeline'] } })

@@ -14,12 +14,6 @@ export function ok (result?: unknown, message = 'success'): Envelope {
   return result === undefined ? { message, retcode: '0' } : { message, retcode: '0', result }
 }
 
-/**
- * The answer of every state change that succeeds, serialised once: handlers that return it skip
- * the serialiser (the content type is already set). Same bytes as `ok({})`.
- */
-export const OK_EMPTY_RESULT = JSON.stringify(ok({}))
-
 export function failure (key: ErrorKey, message?: string): Envelope {
   return { message: message ?? errorCatalogue[key].message, retcode: errorCatalogue[key].retcode }
 }

@@ -90,7 +90,7 @@ export default fp(async function faults (app: FastifyInstance) {
   }
 
   // Callback style, and nothing built when no rule is armed: this runs on every request.
-  app.addHook('preValidation', (req, reply, done) => {
+  app.pipeline.provide('preValidation', 'faults', (req, reply, done) => {
     const op = routeConfig(req).op
     if (op === undefined || op.startsWith('__') || sim.faults.size === 0) { done(); return }
     const fields = requestFields(req)
@@ -103,4 +103,4 @@ export default fp(async function faults (app: FastifyInstance) {
     // A fault that answered (or dropped) the request ends it here: done() is not called then.
     perform(rule, req, reply, agent).then((answered) => { if (!answered) done() }, (err: Error) => done(err))
   })
-}, { name: 'faults', dependencies: ['journal'] })
+}, { name: 'faults', dependencies: ['journal'], decorators: { fastify: ['pipeline'] } })

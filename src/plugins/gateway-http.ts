@@ -172,7 +172,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
   // One hook before every handler (hooks cost on every request, so this one does two things):
   // every route answers JSON, so the exact type is set here once (error answers set it in send);
   // then the credentials.
-  app.addHook('preValidation', (req, reply, done) => {
+  app.pipeline.provide('preValidation', 'credentials', (req, reply, done) => {
     if (!req.url.startsWith('/__mock/docs')) reply.header('content-type', JSON_TYPE)
     try {
       checkCredentials(req)
@@ -240,7 +240,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
   const logging = logsInfo(app.log as LineLogger)
   const emptyPollsAtDebug = opts.emptyPollLevel === 'debug'
   if (logging) {
-    app.addHook('onResponse', (req, reply, done) => {
+    app.pipeline.provide('onResponse', 'accessLog', (req, reply, done) => {
       const op = routeConfig(req).op ?? 'unknown'
       if (op.startsWith('__mock') || req.url.startsWith('/__mock')) req.log.debug({ op, status: reply.statusCode }, op)
       else {
@@ -260,7 +260,7 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
       done()
     })
     // A client that gives up (e.g. a poll timing out while held) still gets its line, status 0.
-    app.addHook('onRequestAbort', (req, done) => {
+    app.pipeline.provide('onRequestAbort', 'accessLog', (req, done) => {
       const op = routeConfig(req).op ?? 'unknown'
       if (!req.url.startsWith('/__mock')) {
         writeLine({ reqId: req.id, op, method: req.method, url: redactUrl(req.url), agent: (req.params as { agentid?: string } | undefined)?.agentid, status: 0, retcode: 'aborted', ms: undefined }, `${op} abandoned by the client`)
@@ -268,4 +268,4 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
       done()
     })
   }
-}, { name: 'gateway-http' })
+}, { name: 'gateway-http', decorators: { fastify: ['pipeline'] } })

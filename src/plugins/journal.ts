@@ -58,14 +58,14 @@ export default fp(async function journalPlugin (app: FastifyInstance, opts: { si
   // Abandoned by the client before an answer (a poll given up while held): status 0, 'aborted'.
   // No journal, no hooks: they would cost on every request for nothing.
   if (journal.limit <= 0) return
-  app.addHook('onRequestAbort', (req, done) => {
+  app.pipeline.provide('onRequestAbort', 'journal', (req, done) => {
     // Requests a transport fault ended were journalled when the fault fired.
     if (req.faultRule === undefined) entry(req, 0, 'aborted', 0, undefined)
     done()
   })
 
-  app.addHook('onResponse', (req, reply, done) => {
+  app.pipeline.provide('onResponse', 'journal', (req, reply, done) => {
     entry(req, reply.statusCode, req.retcode ?? (reply.statusCode === 200 ? '0' : undefined), reply.elapsedTime, req.faultRule)
     done()
   })
-}, { name: 'journal' })
+}, { name: 'journal', decorators: { fastify: ['pipeline'] } })

@@ -22,28 +22,6 @@ export const OPENAPI_INFO = {
 
 const OPENAPI_FILE = shipped('docs', 'openapi.json')
 
-/** Documented answers (spec samples) for the interfaces clients use most. */
-const EXAMPLES: Record<string, unknown> = {
-  login: { message: '', retcode: '0', result: { vdnid: 1, workno: '1001', mediatype: 'TTF', loginTime: '1795738646247', isForceChange: 'false', serverName: 'AgentGateway', timeRemaining: '' } },
-  getAgentEvent: { message: '', retcode: '0', event: { eventType: 'AgentOther_InService', workNo: '1001', content: null } },
-  getAgentStatus: { message: '', retcode: '0', result: { agentState: 4, isWorking: false } },
-  callInner: { message: '', retcode: '0', result: '1795738646-1' },
-  callout: { message: '', retcode: '0', result: '1795738646-2' },
-  logout: { message: '', retcode: '0', result: null }
-}
-
-const Envelope = {
-  type: 'object',
-  description: 'HTTP 200 for every business outcome; `retcode` "0" is success, anything else a gateway error code (see docs/decisions.md)',
-  properties: {
-    message: { type: 'string' },
-    retcode: { type: 'string', example: '0' },
-    result: { description: 'The interface\'s result, when it has one' },
-    event: { description: 'agentevent only: one event {eventType, workNo, content}' }
-  },
-  required: ['message', 'retcode']
-}
-
 const UI_FILES: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
@@ -61,7 +39,8 @@ const UI_PAGE = `<!doctype html>
 </body></html>`
 
 async function registerLive (app: FastifyInstance): Promise<void> {
-  // Name and tag every route before @fastify/swagger (registered next) reads it.
+  // Name and tag every route before @fastify/swagger (registered next) reads it. Answers are
+  // documented from the routes' response schemas (src/schemas/answers.ts).
   app.addHook('onRoute', (route) => {
     const op = route.config?.op
     if (op === undefined) return
@@ -69,7 +48,8 @@ async function registerLive (app: FastifyInstance): Promise<void> {
     if (op === '__405' || op === 'unknown') { route.schema = { ...schema, hide: true }; return }
     if (route.url.startsWith(GATEWAY_PREFIX)) {
       const resource = route.url.slice(GATEWAY_PREFIX.length + 1).split('/')[0] ?? 'gateway'
-      route.schema = { ...schema, tags: [resource], summary: op, operationId: `${op}_${String(route.method).toLowerCase()}` }
+      const security = op.startsWith('login') || op === 'forceLogin' ? [] : [{ Guid: [] }]
+      route.schema = { ...schema, tags: [resource], summary: op, operationId: `${op}_${String(route.method).toLowerCase()}`, security }
     } else if (op.startsWith('__mock.') && schema.tags === undefined) {
       route.schema = { ...schema, tags: ['control'] }
     }
@@ -77,18 +57,6 @@ async function registerLive (app: FastifyInstance): Promise<void> {
   // A dev dependency: only the generator and its test load it.
   const { default: swagger } = await import('@fastify/swagger')
   await app.register(swagger, {
-    // Documentation only: responses are described here, not as Fastify response schemas, so the
-    // exact bytes on the wire stay those the simulator writes.
-    transform: ({ schema, url }) => {
-      const s = (schema ?? {}) as Record<string, unknown>
-      if (!url.startsWith(GATEWAY_PREFIX) || s.hide === true) return { schema: s as never, url }
-      const op = String(s.summary ?? '')
-      const example = EXAMPLES[op] ?? { message: 'success', retcode: '0', result: {} }
-      return {
-        schema: { ...s, security: op.startsWith('login') || op === 'forceLogin' ? [] : [{ Guid: [] }], response: { 200: { ...Envelope, example } } } as never,
-        url
-      }
-    },
     openapi: {
       openapi: '3.0.3',
       info: OPENAPI_INFO,

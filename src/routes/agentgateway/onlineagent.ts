@@ -6,15 +6,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { fail } from '../../domain/errors.js'
 import type { LoginKind } from '../../domain/simulator.js'
-import { OK_EMPTY_RESULT, ok, setGuid } from '../../plugins/envelope.js'
+import { ok, setGuid } from '../../plugins/envelope.js'
+import { answers } from '../../schemas/answers.js'
 import { AgentIdParams, FlagParams, LoginBody, RestParams, SayBusyQuery, AGENT_ID_PATTERN } from '../../schemas/gateway.js'
+
+/** Documented answers (spec samples). */
+const LOGIN_ANSWER = answers({ example: { message: '', retcode: '0', result: { vdnid: 1, workno: '1001', mediatype: 'TTF', loginTime: '1795738646247', isForceChange: 'false', serverName: 'AgentGateway', timeRemaining: '' } } })
 
 const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
   const sim = app.simulator
 
   const signIn = (url: string, op: string, kind: LoginKind): void => {
     app.put(url, {
-      schema: { params: AgentIdParams, body: LoginBody },
+      schema: { params: AgentIdParams, body: LoginBody, response: op === 'login' ? LOGIN_ANSWER : undefined },
       config: { op, auth: 'none', invalid: 'login' },
       // No body at all means "no sign-in parameters" (100-001), like an empty object.
       preValidation: async (req) => { if (req.body === undefined || req.body === null) req.body = {} }
@@ -34,7 +38,10 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
 
   const agent = { schema: { params: AgentIdParams } }
 
-  app.delete('/onlineagent/:agentid/logout', { ...agent, config: { op: 'logout', auth: 'agent' } }, (req) => {
+  app.delete('/onlineagent/:agentid/logout', {
+    schema: { params: AgentIdParams, response: answers({ example: { message: '', retcode: '0', result: null } }) },
+    config: { op: 'logout', auth: 'agent' }
+  }, (req) => {
     sim.logout(req.params.agentid)
     return ok(null, '')
   })
@@ -80,7 +87,10 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/onlineagent/:agentid/agentskills', { ...agent, config: { op: 'queryAgentSkills', auth: 'agent' } }, (req) =>
     ok(sim.agentSkills(req.params.agentid).map(s => ({ skillId: s.id, name: s.name, mediatype: 5 })), ''))
 
-  app.get('/onlineagent/:agentid/agentstatus', { ...agent, config: { op: 'getAgentStatus', auth: 'agent' } }, (req) =>
+  app.get('/onlineagent/:agentid/agentstatus', {
+    schema: { params: AgentIdParams, response: answers({ example: { message: '', retcode: '0', result: { agentState: 4, isWorking: false } } }) },
+    config: { op: 'getAgentStatus', auth: 'agent' }
+  }, (req) =>
     ok(sim.getAgentStatus(req.params.agentid), ''))
 
   app.post('/onlineagent/:agentid/saybusy', {
@@ -91,15 +101,14 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
     const reason = raw === '' ? undefined : Number(raw)
     if (reason !== undefined && (!/^\d+$/.test(raw) || (reason !== 0 && (reason < 200 || reason > 250)))) fail('INVALID_PARAMETER', 'reason must be 200 to 250 (or 0)')
     sim.sayBusy(req.params.agentid, reason, req.query.prolong ?? false)
-    return OK_EMPTY_RESULT
+    return ok({})
   })
 
-  // The state changes are the hottest writes: synchronous handlers (no promise per request)
-  // answering the pre-serialised envelope.
+  // The state changes are the hottest writes: synchronous handlers (no promise per request).
   const simple = (path: string, op: string, run: (id: string) => void): void => {
     app.post(`/onlineagent/:agentid/${path}`, { ...agent, config: { op, auth: 'agent' } }, (req) => {
       run(req.params.agentid)
-      return OK_EMPTY_RESULT
+      return ok({})
     })
   }
   simple('cancelbusy', 'cancelBusy', id => sim.cancelBusy(id))

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { fail } from '../../domain/errors.js'
 import type { DialInput } from '../../domain/call-engine.js'
 import { ok } from '../../plugins/envelope.js'
+import { answers } from '../../schemas/answers.js'
 import Type from 'typebox'
 import { AGENT_ID_PATTERN, AgentIdParams, CALLAPPDATA_MAX_BYTES, CallIdQuery, DialBody } from '../../schemas/gateway.js'
 
@@ -43,12 +44,12 @@ const voicecall: FastifyPluginAsyncTypebox = async (app) => {
   const agent = { schema: { params: AgentIdParams } }
 
   app.put('/voicecall/:agentid/callinner', {
-    schema: { params: AgentIdParams, body: DialBody },
+    schema: { params: AgentIdParams, body: DialBody, response: answers({ example: { message: '', retcode: '0', result: '1795738646-1' } }) },
     config: { op: 'callInner', auth: 'agent' }
   }, (req) => ok(calls.callInner(req.params.agentid, dialInput(req.body)), ''))
 
   app.put('/voicecall/:agentid/callout', {
-    schema: { params: AgentIdParams, body: DialBody },
+    schema: { params: AgentIdParams, body: DialBody, response: answers({ example: { message: '', retcode: '0', result: '1795738646-2' } }) },
     config: { op: 'callout', auth: 'agent' }
   }, (req) => ok(calls.callOut(req.params.agentid, dialInput(req.body)), ''))
 
