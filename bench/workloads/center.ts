@@ -14,17 +14,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { checkBudget, type Ctx } from '../lib/context.js'
 import { Client, GW, parse, signInAll } from '../lib/http.js'
-import { rssMb } from '../lib/proc.js'
+import { CpuWindow, rssMb, type MockStats } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
 import { percentile, spreadOf, type Spread } from '../lib/stats.js'
 
 // ---- h ----------------------------------------------------------------------------------------
 
-export interface InboundRep { agents: number, customers: number, rate: number, p50: number, p99: number, max: number, answered: number, lost: number, stuck: number, errors: number, rssMb: number }
-const INBOUND_KEYS = ['p50', 'p99', 'max', 'answered', 'lost', 'stuck', 'errors', 'rssMb'] as const
+export interface InboundRep { agents: number, customers: number, rate: number, p50: number, p99: number, max: number, answered: number, lost: number, stuck: number, errors: number, rssMb: number, cpuUsPerCustomer: number, serverLoopMaxMs: number, clientLoopMaxMs: number, serverGcMaxMs: number, waitServer: number, waitBench: number }
+// While customers arrive: server CPU per customer (its polls and release included), the longest
+// event-loop stall of each side, the longest GC pause of the server, CPU wait % of each side.
+const INBOUND_KEYS = ['p50', 'p99', 'max', 'answered', 'lost', 'stuck', 'errors', 'rssMb', 'cpuUsPerCustomer', 'serverLoopMaxMs', 'clientLoopMaxMs', 'serverGcMaxMs', 'waitServer', 'waitBench'] as const
 export interface InboundResult { config: string, agents: number, rate: number, seconds: number, reps: InboundRep[], summary?: Record<typeof INBOUND_KEYS[number], Spread>, notes: string[] }
 
 const H_FLAGS = ['--inactivity-timeout-ms', '0', '--poll-wait-ms', '120000']
@@ -70,6 +73,10 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
       await sleep(20)
     }
     await sleep(1000)
+    await s.control!.send({ cmd: 'resetLoopDelay' })
+    const clientLoop = monitorEventLoopDelay({ resolution: 5 })
+    clientLoop.enable()
+    const win = new CpuWindow(s.m.pid)
     const t0 = performance.now()
     let next = 0
     while (next < total) {
@@ -86,6 +93,9 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
     const until = performance.now() + 15000
     while (performance.now() < until && answeredAt.some(v => v < 0)) await sleep(100)
     await sleep(1500) // the last customers' talk time
+    clientLoop.disable()
+    const w = win.read()
+    const server = await s.control!.send<MockStats>({ cmd: 'stats' })
     const q = await queues(producer)
     const latency: number[] = []
     for (let i = 0; i < total; i++) if (answeredAt[i]! >= 0 && sentAt[i]! >= 0) latency.push(answeredAt[i]! - sentAt[i]!)
@@ -101,7 +111,13 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
       lost: total - latency.length + duplicates + Math.abs(answeredByQueues - latency.length),
       stuck: q.reduce((n, x) => n + x.waiting.length, 0),
       errors,
-      rssMb: rssMb(s.m.pid)
+      rssMb: rssMb(s.m.pid),
+      cpuUsPerCustomer: w.serverCpuMs * 1000 / total,
+      serverLoopMaxMs: server.loopDelayMaxMs,
+      clientLoopMaxMs: clientLoop.max / 1e6,
+      serverGcMaxMs: server.gcMaxMs,
+      waitServer: w.waitServer,
+      waitBench: w.waitBench
     }
   } finally {
     stopping = true
@@ -121,7 +137,7 @@ export async function runInbound (ctx: Ctx): Promise<InboundResult> {
     try {
       const r = await inboundOnce(ctx, agents, rate, seconds)
       res.reps.push(r)
-      ctx.log(`  rep ${rep} h: ${r.customers} customers at ${r.rate}/s to ${r.agents} agents  arrival→Auto_Answer p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  answered ${r.answered}  lost ${r.lost}  stuck ${r.stuck}  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB`)
+      ctx.log(`  rep ${rep} h: ${r.customers} customers at ${r.rate}/s to ${r.agents} agents  arrival→Auto_Answer p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  answered ${r.answered}  lost ${r.lost}  stuck ${r.stuck}  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCustomer.toFixed(0)} µs/customer  longest stall server ${r.serverLoopMaxMs.toFixed(1)} ms (GC ${r.serverGcMaxMs.toFixed(1)} ms) bench ${r.clientLoopMaxMs.toFixed(1)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
     } catch (err) {
       const msg = (err as Error).message
       ctx.log(`  rep ${rep} h: FAILED: ${msg}`)

@@ -10,12 +10,13 @@
  */
 import { checkBudget, type Ctx } from '../lib/context.js'
 import { Client, GW, parse, signInAll } from '../lib/http.js'
-import { rssMb } from '../lib/proc.js'
+import { CpuWindow, rssMb } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
 import { percentile, spreadOf, type Spread } from '../lib/stats.js'
 
-export interface TransferRep { pairs: number, flows: number, flowsPerS: number, p50: number, p99: number, errors: number, leftCalls: number, rssMb: number }
-const KEYS = ['flowsPerS', 'p50', 'p99', 'errors', 'leftCalls', 'rssMb'] as const
+/** `cpuUsPerFlow`: server CPU over the run per completed flow (1e6 / it = flows per second one core can serve); CPU wait % of each side. */
+export interface TransferRep { pairs: number, flows: number, flowsPerS: number, p50: number, p99: number, errors: number, leftCalls: number, rssMb: number, cpuUsPerFlow: number, waitServer: number, waitBench: number }
+const KEYS = ['flowsPerS', 'p50', 'p99', 'errors', 'leftCalls', 'rssMb', 'cpuUsPerFlow', 'waitServer', 'waitBench'] as const
 export interface TransferResult { config: string, pairs: number, seconds: number, reps: TransferRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[] }
 
 const FLAGS = ['--inactivity-timeout-ms', '0', '--log-level', 'warn']
@@ -44,6 +45,7 @@ async function transferOnce (ctx: Ctx, pairs: number, seconds: number): Promise<
     let errors = 0
     let n = 0
     const until = performance.now() + seconds * 1000
+    const win = new CpuWindow(s.m.pid)
     const t0 = performance.now()
     const worker = async (p: number): Promise<void> => {
       const a = ids[2 * p]!
@@ -62,9 +64,10 @@ async function transferOnce (ctx: Ctx, pairs: number, seconds: number): Promise<
     }
     await Promise.all(Array.from({ length: pairs }, (_, p) => worker(p)))
     const wall = (performance.now() - t0) / 1000
+    const w = win.read()
     const left = (JSON.parse((await client.request('GET', '/__mock/calls', { timeoutMs: 30000 })).body) as { calls: unknown[] }).calls.length
     times.sort((x, y) => x - y)
-    return { pairs, flows: times.length, flowsPerS: times.length / wall, p50: percentile(times, 50), p99: percentile(times, 99), errors, leftCalls: left, rssMb: rssMb(s.m.pid) }
+    return { pairs, flows: times.length, flowsPerS: times.length / wall, p50: percentile(times, 50), p99: percentile(times, 99), errors, leftCalls: left, rssMb: rssMb(s.m.pid), cpuUsPerFlow: w.serverCpuMs * 1000 / Math.max(1, times.length), waitServer: w.waitServer, waitBench: w.waitBench }
   } finally {
     client.destroy()
     await s.m.stop()
@@ -80,7 +83,7 @@ export async function runTransfers (ctx: Ctx): Promise<TransferResult> {
     try {
       const r = await transferOnce(ctx, pairs, seconds)
       res.reps.push(r)
-      ctx.log(`  rep ${rep} k: ${r.flows} flows in ${seconds} s = ${r.flowsPerS.toFixed(0)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  calls left ${r.leftCalls}`)
+      ctx.log(`  rep ${rep} k: ${r.flows} flows in ${seconds} s = ${r.flowsPerS.toFixed(0)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  calls left ${r.leftCalls}  cpu ${r.cpuUsPerFlow.toFixed(0)} µs/flow (${(1e6 / r.cpuUsPerFlow).toFixed(0)} flows/s per core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
     } catch (err) {
       const msg = (err as Error).message
       ctx.log(`  rep ${rep} k: FAILED: ${msg}`)
