@@ -48,9 +48,8 @@ const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, op
     // An event waiting (the busy path): answered synchronously, no promise per poll.
     const now = sim.pollNow(req.params.agentid, alive)
     if (now !== undefined) return answer(now)
-    sim.holdPoll(req.params.agentid, alive, (cancel) => {
-      res.once('close', () => { if (!res.writableEnded) cancel() })
-    }).then((r) => reply.send(answer(r)), (err: Error) => reply.send(err))
+    const cancel = sim.holdPoll(req.params.agentid, alive, (r) => { reply.send(answer(r)) })
+    res.once('close', () => { if (!res.writableEnded) cancel() })
     return reply
   })
 }
