@@ -5,9 +5,13 @@
  * (test/routes/onlineagent*, agentevent) check the same through HTTP; these pin the hub's rules.
  */
 import t from 'tap'
-import { HISTORY_LIMITS } from '../../src/domain/simulator.js'
+import { HISTORY_LIMITS, type PollResult, type Simulator } from '../../src/domain/simulator.js'
 import { emptyWorld, type World } from '../../src/domain/world.js'
 import { codeOf, drain, signIn, simulator } from './sim-kit.js'
+
+/** A held poll's answer as a promise (holdPoll calls back once). */
+const hold = async (sim: Simulator, agentId: string): Promise<PollResult> =>
+  await new Promise((resolve) => { sim.holdPoll(agentId, () => true, resolve) })
 
 const A = '1001'
 const B = '1002'
@@ -63,13 +67,13 @@ t.test('a poll is held until an event comes, or until pollWaitMs of clock time',
   const { sim, clock } = simulator(emptyWorld(), { pollWaitMs: 10000 })
   signIn(sim, A)
   t.equal(sim.pollNow(A, () => true), undefined, 'nothing waits: the poll must be held')
-  const held = sim.holdPoll(A, () => true)
+  const held = hold(sim, A)
   t.equal(sim.agents.get(A)?.queue.holding, true)
   sim.sayBusy(A, 12, false)
   t.same((await held).event?.eventType, 'AgentState_SetNotReady_Success', 'the event goes to the held poll at once')
   t.same(drain(sim, A), [], 'and is not queued again')
 
-  const empty = sim.holdPoll(A, () => true)
+  const empty = hold(sim, A)
   clock.advance(9999)
   t.equal(sim.agents.get(A)?.queue.holding, true, 'still held 1 ms before the end')
   clock.advance(1)
@@ -79,7 +83,7 @@ t.test('a poll is held until an event comes, or until pollWaitMs of clock time',
 t.test('signing out answers a held poll with ShutdownService and ends the session', async (t) => {
   const { sim } = simulator(emptyWorld(), { pollWaitMs: 10000 })
   signIn(sim, A)
-  const held = sim.holdPoll(A, () => true)
+  const held = hold(sim, A)
   sim.logout(A)
   t.equal((await held).event?.eventType, 'AgentOther_ShutdownService')
   t.equal(sim.agents.has(A), false)
