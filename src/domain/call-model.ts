@@ -21,8 +21,6 @@ export type Device =
   /** A skill queue holding a customer's call until the ACD offers it. `id` is the skill id. */
   | { kind: 'queue', id: string }
 
-export type DeviceKind = Device['kind']
-
 /**
  * CSTA connection states: `initiated` (the caller dialled, nobody answered yet), `queued` (held by
  * a queue device), `alerting` (ringing at the device), `connected`, `held`, `cleared`.

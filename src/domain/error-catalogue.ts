@@ -1,14 +1,18 @@
 /**
- * Every CC-Gateway result code (spec §7 and Part C §3) as one table. Domain code names errors by
- * key only; `plugins/error-envelope.ts` is the one place that renders a key into the gateway's
- * `{"message","retcode"}` envelope. The real gateway reports business failures inside an HTTP 200
- * body, so the status lives here too (always 200 for vendor codes).
+ * Every CC-Gateway result code (spec §7 and Part C §3) as one table: retcode, message and the HTTP
+ * status of the answer. Domain code names errors by key only; `plugins/envelope.ts` (`failure`,
+ * `fromError`) renders a key into the gateway's `{"message","retcode"}` envelope and the gateway's
+ * error handler (`plugins/gateway-http.ts`) answers it with the entry's status. The real gateway
+ * reports business failures inside an HTTP 200 body, so every vendor code's status is 200.
  * Messages are English renderings of Huawei's meanings; 000-003 keeps the real captured text.
  */
 
-interface CatalogueEntry { readonly retcode: string, readonly message: string }
+/** The HTTP status of every answer carrying a vendor code (Part B §1): business failures included. */
+export const VENDOR_CODE_STATUS = 200
 
-function entry (retcode: string, message: string): CatalogueEntry { return { retcode, message } }
+interface CatalogueEntry { readonly retcode: string, readonly message: string, readonly status: number }
+
+function entry (retcode: string, message: string, status = VENDOR_CODE_STATUS): CatalogueEntry { return { retcode, message, status } }
 
 export const errorCatalogue = {
   // 000: request and credential errors

@@ -662,11 +662,11 @@ export class Simulator {
   }
 }
 
-/** A transition's change, field by field: direct stores, not Object.assign (this runs on every state change). */
-// Does not compile when Change gains a field that applyChange does not copy.
-export const CHANGE_FIELDS: Record<keyof Change, true> = { status: true, pendingBusy: true, pendingRest: true, pendingWork: true }
+/** The fields applyChange copies. Its callers do not compile when Change gains another: copy it there too. */
+type CopiedChange = 'status' | 'pendingBusy' | 'pendingRest' | 'pendingWork'
 
-function applyChange (agent: Agent, change: Change): void {
+/** A transition's change, field by field: direct stores, not Object.assign (this runs on every state change). */
+function applyChange (agent: Agent, change: Change & Record<Exclude<keyof Change, CopiedChange>, never>): void {
   if (change.status !== undefined) agent.status = change.status
   if (change.pendingBusy !== undefined) agent.pendingBusy = change.pendingBusy
   if (change.pendingRest !== undefined) agent.pendingRest = change.pendingRest

@@ -11,13 +11,6 @@ import { hostname } from 'node:os'
 import { parseDocument } from 'yaml'
 import { AdminError } from './envelope.js'
 
-export interface OriginPolicy {
-  /** Host names (no port) answered besides IP literals, localhost and the machine's names; `*` = any. */
-  hosts: string[]
-  /** Origins (`scheme://host[:port]`) allowed besides the mock's own; `*` = any. */
-  origins: string[]
-}
-
 /** The host name of a Host header value or URL authority, lower-cased, without port or trailing dot. */
 export function hostName (authority: string): string {
   let h = authority.trim().toLowerCase()
@@ -76,8 +69,6 @@ export function parseYamlBody (text: string): unknown {
 export function mediaType (contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase()
 }
-
-export const isYamlType = (contentType: string | undefined): boolean => YAML_SET.has(mediaType(contentType))
 
 /** May a control write carry a body of this type? JSON always; YAML where `yaml` is true. */
 export function bodyTypeAllowed (contentType: string | undefined, yaml: boolean): boolean {

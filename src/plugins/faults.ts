@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { VENDOR_CODE_STATUS } from '../domain/error-catalogue.js'
 import { delayOf, type ArmedRule } from '../domain/faults.js'
 import { JSON_TYPE } from './envelope.js'
 import { routeConfig } from './gateway-http.js'
@@ -47,7 +48,7 @@ export default fp(async function faults (app: FastifyInstance) {
     if ('delayMs' in a) { await sleep(delayOf(a, sim.random)); return false }
     if ('retcode' in a) {
       req.retcode = a.retcode
-      await reply.code(200).header('content-type', JSON_TYPE).send({ message: a.message ?? 'fault injected by cc-gateway-mock', retcode: a.retcode })
+      await reply.code(VENDOR_CODE_STATUS).header('content-type', JSON_TYPE).send({ message: a.message ?? 'fault injected by cc-gateway-mock', retcode: a.retcode })
       return true
     }
     if ('transport' in a) {

@@ -8,7 +8,7 @@ import type { FastifyContextConfig, FastifyError, FastifyInstance, FastifyReply,
 import fp from 'fastify-plugin'
 import FindMyWay from 'find-my-way'
 import sjson from 'secure-json-parse'
-import type { ErrorKey } from '../domain/error-catalogue.js'
+import { errorCatalogue, type ErrorKey } from '../domain/error-catalogue.js'
 import { GatewayError } from '../domain/errors.js'
 import type { Credentials } from '../domain/sessions.js'
 import { infoLineWriter, logsInfo, redactUrl, type LineLogger, type RequestLine, type RequestLineWriter } from '../logger.js'
@@ -24,17 +24,15 @@ export const SCENARIO_UPLOAD = '__mock.post:/__mock/scenarios'
 
 export type AuthNeed = 'agent' | 'any' | 'none'
 
-/** Per-route settings (Fastify route `config`). */
-export interface RouteConfig {
-  /** The vendor's "Method Name in Logs". */
-  op: string
-  auth: AuthNeed
-  /** Code for a request that fails schema validation; 'login' picks 100-001 or 100-011. */
-  invalid?: ErrorKey | 'login'
-}
-
 declare module 'fastify' {
-  interface FastifyContextConfig { op?: string, auth?: AuthNeed, invalid?: ErrorKey | 'login' }
+  /** Per-route settings (Fastify route `config`). */
+  interface FastifyContextConfig {
+    /** The vendor's "Method Name in Logs". */
+    op?: string
+    auth?: AuthNeed
+    /** Code for a request that fails schema validation; 'login' picks 100-001 or 100-011. */
+    invalid?: ErrorKey | 'login'
+  }
   interface FastifyRequest { retcode: string | undefined, gwConfig: FastifyContextConfig | null, emptyPoll: boolean }
 }
 
@@ -186,17 +184,18 @@ export default fp(async function gatewayHttp (app: FastifyInstance, opts: Gatewa
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const config = routeConfig(req)
     const admin = (config.op ?? '').startsWith('__mock')
-    if (err instanceof GatewayError) return send(reply, admin ? 400 : 200, fromError(err))
+    if (err instanceof GatewayError) return send(reply, admin ? 400 : errorCatalogue[err.key].status, fromError(err))
     if (err instanceof AdminError) return send(reply, err.status, failure('INVALID_PARAMETER', err.message))
     if (admin && err.validation !== undefined) return send(reply, 400, failure('INVALID_PARAMETER', validationMessage(err)))
     if (err.validation !== undefined) {
-      return send(reply, 200, failure(validationKey(err, config.invalid), validationMessage(err)))
+      const key = validationKey(err, config.invalid)
+      return send(reply, errorCatalogue[key].status, failure(key, validationMessage(err)))
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return send(reply, 413, failure('INVALID_PARAMETER', `request body is larger than ${app.initialConfig.bodyLimit ?? 0} bytes`))
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      return send(reply, 200, failure('INVALID_PARAMETER', err.message))
+      return send(reply, errorCatalogue.INVALID_PARAMETER.status, failure('INVALID_PARAMETER', err.message))
     }
     req.log.error({ err }, 'unexpected error')
     return send(reply, 500, failure('OPERATION_EXCEPTION', 'internal error in the mock; see its log'))

@@ -37,7 +37,6 @@ export const PIPELINE = [
 ] as const satisfies ReadonlyArray<readonly [PipelineHook, string]>
 
 type Stage = typeof PIPELINE[number]
-export type StageName = Stage[1]
 type StageOf<H extends PipelineHook> = Extract<Stage, readonly [H, string]>[1]
 
 declare module 'fastify' {

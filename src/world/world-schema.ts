@@ -101,12 +101,6 @@ export const WorldFileSchema = Type.Object({
 
 export type WorldFile = Static<typeof WorldFileSchema>
 
-/** A roster file (`--agents`) is either a list of agents or an object with `agents:`. */
-export const RosterFileSchema = Type.Union([
-  Type.Array(Type.Unknown()),
-  Type.Object({ agents: Type.Array(Type.Unknown()) })
-])
-
 // ---- scenarios: faults and timelines (issue #4) -------------------------------------------------
 
 const Str = Type.String({ minLength: 1 })

@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { errorCatalogue, type ErrorKey } from '../../src/domain/error-catalogue.js'
 import { GatewayError, fail } from '../../src/domain/errors.js'
+import { build, GW } from '../helper.js'
 
-const entries = Object.entries(errorCatalogue) as Array<[ErrorKey, { retcode: string, message: string }]>
+const entries = Object.entries(errorCatalogue) as Array<[ErrorKey, { retcode: string, message: string, status: number }]>
 const byCode = new Map(entries.map(([key, e]) => [e.retcode, key]))
 
 /** Every single (not range) code of spec §7 plus Part C §3's additions: code → key, meaning. */
@@ -93,6 +94,23 @@ t.test('the catalogue is a well-formed table', async (t) => {
   t.test('no entry claims success: "0" is not an error code', async (t) => {
     t.notOk(byCode.has('0'))
   })
+
+  t.test('every vendor code is answered with HTTP 200 (Part B §1: business failures in a 200 body)', async (t) => {
+    t.same(Object.entries(errorCatalogue).filter(([, e]) => e.status !== 200).map(([key]) => key), [])
+  })
+})
+
+t.test('the gateway answers an error with its entry\'s status and envelope', async (t) => {
+  const { app } = await build(t)
+  const cases: Array<[string, ErrorKey]> = [
+    [`${GW}/onlineagent/1001/agentstatus`, 'NOT_SIGNED_IN'], // nobody signed in as 1001
+    [`${GW}/onlineagent/1001x/agentstatus`, 'INVALID_PARAMETER'] // validation
+  ]
+  for (const [url, key] of cases) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, errorCatalogue[key].status, `${key}: status`)
+    t.equal(res.json().retcode, errorCatalogue[key].retcode, `${key}: retcode`)
+  }
 })
 
 t.test('every single code documented in spec §7 and Part C §3 is present with its meaning', async (t) => {
