@@ -13,10 +13,11 @@ import type { AgentCommand } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { callEventContent, type CallFlow, type CallPhase, type CallView } from './call-flows.js'
 import {
-  agentConnection, callerConnection, connect, liveConnections, moveConnection,
+  agentConnection, callerConnection, connect, liveConnections, liveParties, moveConnection, notInspecting,
   type Call, type CallFeature, type Connection, type Device
 } from './call-model.js'
 import { CallHelp } from './call-help.js'
+import { Supervision } from './supervision.js'
 import { CallTransfers } from './call-transfer.js'
 import type { Clock, TimerHandle } from './clock.js'
 import { fail } from './errors.js'
@@ -83,9 +84,13 @@ export class CallEngine {
   /** Internal help, conference and dropping one party (call-help.ts). */
   readonly help: CallHelp
 
+  /** Inspectors listening, inserting, whispering and intercepting (supervision.ts). */
+  readonly supervision: Supervision
+
   constructor (private readonly host: CallHost, private readonly ids: IdSource, public flow: CallFlow) {
     this.transfers = new CallTransfers(this, host)
     this.help = new CallHelp(this, host)
+    this.supervision = new Supervision(this, host)
   }
 
   // ---- placing calls ------------------------------------------------------------------------
@@ -286,6 +291,7 @@ export class CallEngine {
     const agent = this.host.signedIn(agentId)
     const active = this.activeOf(agent)
     if (active === undefined) fail('HOLD_NO_CALL')
+    notInspecting(active.conn)
     if (active.conn.state !== 'connected') fail('HOLD_WRONG_STATE', `the call is ${legState(active.conn)}, not talking`)
     if (this.heldCount(agent) >= MAX_HELD_CALLS) fail('HOLD_WRONG_STATE', `the phone already holds ${MAX_HELD_CALLS} calls`)
     moveConnection(active.conn, 'hold')
@@ -323,6 +329,7 @@ export class CallEngine {
     if (held === undefined) fail('CONNECT_HOLD_NO_HELD_CALL', `no held call ${callid}`)
     const active = this.activeOf(agent)
     if (active === undefined || active.conn.state !== 'connected') fail('CONNECT_HOLD_NO_CALL', 'no talking call to connect the held call to')
+    notInspecting(active.conn)
     this.mergeInto(active.call, held, agent)
     this.end(active.call, agent.id, 'release')
     this.partyLeaves(held, agent, 'releaser', false)
@@ -341,6 +348,7 @@ export class CallEngine {
     const agent = this.host.signedIn(agentId)
     const active = this.activeOf(agent)
     if (active === undefined) fail(on ? 'MUTE_NO_CALL' : 'UNMUTE_NO_CALL')
+    notInspecting(active.conn)
     if (active.conn.state !== 'connected') fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', `the call is ${legState(active.conn)}, not talking`)
     if (active.conn.muted === on) fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', on ? 'the call is already muted' : 'the call is not muted')
     active.conn.muted = on
@@ -458,7 +466,8 @@ export class CallEngine {
    * conference) only this agent leaves and the others are told who left.
    */
   hangUp (call: Call, agent: Agent): void {
-    if (liveConnections(call).length > 2) this.partyLeaves(call, agent, 'releaser')
+    if (agentConnection(call, agent.id)?.supervisor !== undefined) this.supervision.leave(call, agent, 'releaser')
+    else if (liveParties(call).length > 2) this.partyLeaves(call, agent, 'releaser')
     else this.end(call, agent.id, 'release')
   }
 
@@ -467,12 +476,13 @@ export class CallEngine {
    * and its state after the call; the agents still in the call get `partyLeft` (unless the leaving
    * is a hand-over they already heard of).
    */
-  partyLeaves (call: Call, agent: Agent, phase: 'releaser' | 'released', tellOthers = true): void {
+  partyLeaves (call: Call, agent: Agent, phase: 'releaser' | 'released' | 'intercepted', tellOthers = true): void {
     const conn = agentConnection(call, agent.id)
     if (conn === undefined) return
     moveConnection(conn, 'clear')
     call.connections = call.connections.filter(c => c !== conn)
     this.leaveAgent(call, agent, phase, phase === 'releaser', true)
+    this.supervision.partyLeft(call, agent)
     if (tellOthers) for (const other of this.agentsIn(call)) this.phase(call, other, 'partyLeft', false, { otherParty: agent.id })
     this.transfers.left(call, agent)
   }
@@ -494,11 +504,11 @@ export class CallEngine {
     }
   }
 
-  /** The signed-in agents with a live connection in the call. */
+  /** The signed-in agents taking part in the call (live connections; inspectors are not parties). */
   agentsIn (call: Call): Agent[] {
     const out: Agent[] = []
     for (const c of call.connections) {
-      if (c.device.kind !== 'agent' || c.state === 'cleared') continue
+      if (c.device.kind !== 'agent' || c.state === 'cleared' || c.supervisor !== undefined) continue
       const agent = this.host.agents.get(c.device.id)
       if (agent !== undefined) out.push(agent)
     }
@@ -556,7 +566,8 @@ export class CallEngine {
         if (cause === 'noAnswer' && agent.id === by) phase = 'noAnswer'
         else phase = by === agent.id ? 'releaser' : 'released'
       } else phase = call.helpFor !== undefined ? 'consultFail' : call.internal ? 'insideCallFail' : 'callOutFail'
-      this.leaveAgent(call, agent, phase, by === agent.id && cause !== 'noAnswer', connected)
+      // An inspector's part ends with the call, without after-call work.
+      this.leaveAgent(call, agent, phase, by === agent.id && cause !== 'noAnswer', connected && conn.supervisor === undefined)
     }
     this.listener?.ended(call)
   }

@@ -30,6 +30,13 @@ export type CallPhase =
   | 'transferFailed' // transferring agent, talk / three-party mode: the target could not be reached
   | 'conference' // the agent that brought a third party in (three-party transfer, confjoin, help)
   | 'consultFail' // the agent asking for help: the helper could not be reached
+  | 'supervise' // inspector joining an agent's call (listen, insert or whisper; supervision.ts)
+  | 'beQcStart' // inspected agent: an inspector began listening, inserting or whispering
+  | 'beQcStop' // inspected agent: the inspection ended (the inspector left or switched mode)
+  | 'intercept' // inspector that took the call over from the inspected agent
+  | 'intercepted' // inspected agent whose call an inspector took over
+  | 'snatch' // agent picking up a colleague's ringing call (snatchpickup)
+  | 'snatched' // agent whose ringing call a colleague picked up
 
 export type CallFlow = Record<CallPhase, EventType[]>
 
@@ -55,7 +62,18 @@ export const defaultCallFlow: CallFlow = {
   transferred: ['AgentEvent_SuccTransResult'],
   transferFailed: ['AgentEvent_Connect_Fail', 'AgentEvent_Talking'],
   conference: ['AgentEvent_Conference'],
-  consultFail: ['AgentEvent_Consult_Fail']
+  consultFail: ['AgentEvent_Consult_Fail'],
+  // qualitycontrol pages (addsupervise, addinsert, requestwhisperagent): the inspector's phone rings
+  // and goes off-hook; the inspected agent hears AgentOther_BeQcStart (cec_07_0542).
+  supervise: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
+  beQcStart: ['AgentOther_BeQcStart'],
+  beQcStop: ['AgentOther_BeQcStop'],
+  // Dev guide "intercept" (cec_05_1442): the inspector talks, the inspected agent is released.
+  intercept: ['AgentEvent_Talking'],
+  intercepted: ['AgentEvent_Call_Release', 'AgentEvent_Customer_Release', 'AgentOther_PhoneRelease'],
+  // Part D §D2.3 (cec_07_0387): the picking agent's phone rings, goes off-hook, talks.
+  snatch: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentEvent_Talking'],
+  snatched: ['AgentEvent_Customer_Release', 'AgentOther_PhoneRelease']
 }
 
 /** What an event's content is built from. */
@@ -79,6 +97,9 @@ export interface CallView {
   result?: number
   /** AgentEvent_Conference: the other parties, the original one first. */
   partner?: string
+  /** AgentOther_BeQcStart / BeQcStop: 8 listen, 9 insert, 20172 whisper; and the inspector. */
+  qcType?: number
+  qcAgentId?: string
 }
 
 /** `content` of each call event, keys and value types as the spec's examples (§5.1, Part C §1). */
@@ -116,6 +137,10 @@ export function callEventContent (type: EventType, call: CallView, hungUpByThisS
       return { result: call.result ?? 0, callId: call.callid }
     case 'AgentEvent_Conference':
       return { callid: call.callid, partner: call.partner ?? '' }
+    case 'AgentOther_BeQcStart':
+    case 'AgentOther_BeQcStop':
+      // Numbers, as the doc example `{qcType:8,qcAgentId:30169}` (cec_07_0542).
+      return { qcType: call.qcType ?? 8, qcAgentId: Number(call.qcAgentId ?? 0) }
     default:
       // Call_Release, Hold, No_Answer, Inside_Call_Fail, Call_Out_Fail, Connect_Fail, Consult_Fail: the bare callid.
       return call.callid

@@ -7,7 +7,7 @@
  */
 import type { Agent } from './agent.js'
 import type { CallEngine, CallHost } from './call-engine.js'
-import { agentConnection, liveConnections, moveConnection, type Call } from './call-model.js'
+import { agentConnection, liveConnections, liveParties, moveConnection, notInspecting, type Call } from './call-model.js'
 import { fail } from './errors.js'
 
 export interface HelpInput {
@@ -27,6 +27,7 @@ export class CallHelp {
     const agent = this.host.signedIn(agentId)
     const active = this.engine.activeOf(agent)
     if (active === undefined || active.conn.state !== 'connected') fail('INNER_CALL_NOT_ALLOWED', 'no call to ask for internal help')
+    notInspecting(active.conn)
     if (active.call.helpFor !== undefined) fail('OPERATION_EXCEPTION', 'the agent is already in a help call')
     if (input.mode !== 1 && input.mode !== 2) fail('INVALID_PARAMETER', 'mode: 1 two-party or 2 three-party help')
     const helper = this.helper(agent, input)
@@ -55,6 +56,7 @@ export class CallHelp {
     const agent = this.host.signedIn(agentId)
     const active = this.engine.activeOf(agent)
     if (active === undefined || active.conn.state !== 'connected') fail('CONFERENCE_NO_CALL')
+    notInspecting(active.conn)
     const held = this.engine.findCall(agent, (conn, c) => conn.state === 'held' && c.callid === callid)
     if (held === undefined) fail('CONFERENCE_NO_HELD_CALL', `no held call ${callid}`)
     this.join(agent, held, active.call, held.callid)
@@ -78,7 +80,7 @@ export class CallHelp {
       call.connections = call.connections.filter(c => c !== conn)
       for (const a of this.engine.agentsIn(call)) this.engine.phase(call, a, 'partyLeft', false, { otherParty: number })
     }
-    if (liveConnections(call).length < 2) this.engine.end(call, undefined, 'farRelease')
+    if (liveParties(call).length < 2) this.engine.end(call, undefined, 'farRelease')
   }
 
   // ---- internals ------------------------------------------------------------------------------

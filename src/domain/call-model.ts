@@ -7,6 +7,7 @@
  * draws it.
  */
 import type { TimerHandle } from './clock.js'
+import { fail } from './errors.js'
 import type { PeerSpec } from './world.js'
 
 /** A device a call can connect: who or what is on the other end of a connection. */
@@ -54,6 +55,17 @@ export interface Connection {
   lastLive: ConnState
   /** The device's microphone is muted (beginmute; no event). Reset when held or cleared. */
   muted: boolean
+  /** An inspector's connection (qualitycontrol, supervision.ts): not a party of the call. */
+  supervisor?: Supervising | undefined
+}
+
+/** How an inspector takes part in a call: hears it (listen), talks in it (insert), or talks to the agent only (whisper). */
+export type SuperviseMode = 'listen' | 'insert' | 'whisper'
+
+export interface Supervising {
+  mode: SuperviseMode
+  /** The inspected agent. */
+  of: string
 }
 
 /**
@@ -149,7 +161,17 @@ export function liveConnections (call: Call): Connection[] {
   return call.connections.filter(c => c.state !== 'cleared')
 }
 
+/** Live connections of the call's parties (inspectors listening, inserting or whispering are not parties). */
+export function liveParties (call: Call): Connection[] {
+  return call.connections.filter(c => c.state !== 'cleared' && c.supervisor === undefined)
+}
+
 /** Whether an agent takes part in a call (connected, held, ringing or dialling): the strict-auth check. */
 export function callHasParty (call: Call, agentId: string): boolean {
   return agentConnection(call, agentId) !== undefined
+}
+
+/** Call control of the parties only: an inspector's connection answers 100-007 (it only leaves, or is switched). */
+export function notInspecting (conn: Connection): void {
+  if (conn.supervisor !== undefined) fail('OPERATION_EXCEPTION', 'an inspector cannot control the call it inspects (qualitycontrol)')
 }

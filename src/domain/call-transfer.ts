@@ -6,7 +6,7 @@
  */
 import type { Agent } from './agent.js'
 import type { CallEngine, CallHost } from './call-engine.js'
-import { agentConnection, connect, liveConnections, moveConnection, type Call, type Connection, type Device, type TransferMode } from './call-model.js'
+import { agentConnection, connect, liveConnections, liveParties, moveConnection, notInspecting, type Call, type Connection, type Device, type TransferMode } from './call-model.js'
 import { fail } from './errors.js'
 import type { PeerSpec } from './world.js'
 
@@ -42,6 +42,7 @@ export class CallTransfers {
     const agent = this.host.signedIn(agentId)
     const active = this.engine.activeOf(agent)
     if (active === undefined || active.conn.state !== 'connected') fail('TRANSFER_NO_CALL')
+    notInspecting(active.conn)
     const call = active.call
     if (call.pending !== undefined) fail('OPERATION_EXCEPTION', 'a transfer is already in progress on this call')
     const mode = MODES[input.devicetype]?.[input.mode]
@@ -109,7 +110,7 @@ export class CallTransfers {
     const by = this.inCall(call, p.by)
     if (by === undefined) {
       // The agent already left (release mode): nobody takes the customer.
-      if (liveConnections(call).length < 2) this.engine.end(call, undefined, 'farRelease')
+      if (liveParties(call).length < 2) this.engine.end(call, undefined, 'farRelease')
       return
     }
     this.resume(call, by)

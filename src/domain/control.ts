@@ -100,6 +100,7 @@ export class Control {
     this.sim.calls.clear()
     this.sim.center.reset()
     this.sim.recordings.clear()
+    this.sim.forced.clear()
     this.sim.push.reset()
   }
 

@@ -107,7 +107,12 @@ export const errorCatalogue = {
   // 700, 800, 900: text chat, video, quality inspection
   TEXT_CHAT_ERROR: entry('700-001', 'text chat operation failed'),
   VIDEO_PLAYBACK_ERROR: entry('800-001', 'video playback failed'),
-  INSPECTION_ERROR: entry('900-001', 'quality-inspection operation failed')
+  INSPECTION_ERROR: entry('900-001', 'quality-inspection operation failed'),
+  // 900-002 … 900-005: meanings chosen for the mock (docs/decisions.md, supervision).
+  INSPECTOR_NO_RIGHT: entry('900-002', 'the agent has no quality-inspection right'),
+  INSPECTED_NOT_SIGNED_IN: entry('900-003', 'the inspected agent has not signed in'),
+  INSPECTED_NOT_TALKING: entry('900-004', 'the inspected agent has no call'),
+  INSPECTED_WRONG_STATE: entry('900-005', 'the inspected agent is in a state that does not allow the operation')
 } as const satisfies Record<string, CatalogueEntry>
 
 export type ErrorKey = keyof typeof errorCatalogue

@@ -16,6 +16,7 @@ export type EventType =
   | 'AgentEvent_Call_Release' | 'AgentEvent_Customer_Release'
   | 'AgentEvent_Inside_Call_Fail' | 'AgentEvent_Call_Out_Fail' | 'AgentEvent_Connect_Fail'
   | 'AgentEvent_SuccTransResult' | 'AgentEvent_Conference' | 'AgentEvent_Consult_Fail'
+  | 'AgentOther_BeQcStart' | 'AgentOther_BeQcStop' | 'QC_AgentState_Notify'
 
 /** Any event type: scenario and admin injection may name types the simulator never produces. */
 export interface GatewayEvent {

@@ -12,6 +12,7 @@
 import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
 import type { Agent } from './agent.js'
 import { CallEngine } from './call-engine.js'
+import { ForcedStates } from './forced-states.js'
 import { AgentMessages } from './agent-messages.js'
 import { ContactCenter } from './contact-center.js'
 import { AgentDirectory } from './directory.js'
@@ -137,6 +138,8 @@ export class Simulator {
   readonly messages: AgentMessages = new AgentMessages(this)
   /** Simulated recordings of finished calls, playback and recording (recordplay). */
   readonly recordings: Recordings = new Recordings(this)
+  /** An inspector's forced state changes and sign-in monitoring (qualitycontrol). */
+  readonly forced: ForcedStates = new ForcedStates(this)
   readonly faults: FaultEngine
   readonly random: () => number
   readonly push: PushHub
@@ -244,6 +247,7 @@ export class Simulator {
     this.agents.set(agentId, agent)
     this.apply(agent, command)
     this.armInactivity(agent)
+    this.forced.notify(agentId, 'Login')
     return {
       guid: agent.session.guid,
       push: pushTarget?.variant,
@@ -306,6 +310,8 @@ export class Simulator {
     agent.push?.close(true)
     agent.queue.clear()
     this.agents.delete(agent.id)
+    this.forced.forget(agent.id)
+    this.forced.notify(agent.id, 'Logout')
     this.opts.log.info({ agent: agent.id, cause }, 'agent signed out')
   }
 
