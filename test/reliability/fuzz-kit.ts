@@ -263,6 +263,8 @@ export interface SweepOptions {
   runs: number
   /** Routes that share their handler and schemas with others: each gets every fourth hostile value of each kind, a different quarter on each next route. */
   light?: (r: Route) => boolean
+  /** A scenario (POST /__mock/scenarios body) to run the sweep in instead of the default world. */
+  scenario?: { name: string } & Record<string, unknown>
 }
 
 /**
@@ -271,6 +273,10 @@ export interface SweepOptions {
  */
 export async function sweep (t: Test, opts: SweepOptions): Promise<void> {
   const { app, clock } = await build(t, { bodyLimit: BODY_LIMIT })
+  if (opts.scenario !== undefined) {
+    await app.inject({ method: 'POST', url: '/__mock/scenarios', payload: opts.scenario })
+    await app.inject({ method: 'POST', url: `/__mock/scenarios/${opts.scenario.name}/activate` })
+  }
   const active = ((await app.inject({ method: 'GET', url: '/__mock/scenarios' })).json() as { scenarios: Array<{ name: string, active: boolean }> }).scenarios.find(s => s.active)
   const w: World = { app, clock, guids: {}, callid: '', scenario: active?.name ?? 'default', state: '' }
   await ensureWorld(w)
