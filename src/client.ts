@@ -9,38 +9,22 @@
  *   await mock.close()
  */
 import type { Config } from './config.js'
+import type { CustomerCallInput } from './domain/contact-center.js'
+import type { JournalQuery, VerifyRequest, VerifyResult } from './domain/journal.js'
+import type { EventAnswer } from './schemas/answers.js'
 import { startServer } from './server.js'
 
+// The shapes are the mock's own, imported (never re-declared here).
 export type MockGatewayOptions = Partial<Config>
-
-export interface GatewayEvent { eventType: string, workNo: string, content: unknown }
+/** An event as a poll answers it. */
+export type GatewayEvent = EventAnswer
+/** The gateway's answer envelope. */
 export interface Envelope<R = unknown> { message: string, retcode: string, result?: R, event?: GatewayEvent }
-
-export interface JournalMatch {
-  agent?: string
-  operation?: string
-  method?: string
-  path?: string
-  retcode?: string
-  status?: number
-  since?: number
-  until?: number
-  body?: Record<string, unknown>
-}
-
-export interface VerifyResult { ok: boolean, expected: string, actual: number, nearMisses: Array<{ entry: unknown, mismatches: string[] }> }
-
+/** Journal criteria (`GET /__mock/journal`, `POST /__mock/journal/verify`). */
+export type JournalMatch = JournalQuery
+export type { VerifyRequest, VerifyResult }
 /** A customer's call (`POST /__mock/customers`): exactly one of `to`, `skillid` or `agent`. */
-export interface CustomerCall {
-  from: string
-  to?: string
-  skillid?: number
-  agent?: string
-  callappdata?: string
-  patienceMs?: number
-  talkMs?: number
-  priority?: number
-}
+export type CustomerCall = CustomerCallInput
 
 /** A control-API or gateway answer that was not what the helper expected. */
 export class MockGatewayError extends Error {
@@ -108,7 +92,7 @@ export function adminClient (url: string, token = '') {
       find: async (match: JournalMatch & { limit?: number, order?: 'newest' | 'oldest' } = {}) => (await ok<{ entries: Json[] }>('GET', `/__mock/journal${q({ ...match, body: undefined })}`)).entries,
       count: async (match: JournalMatch = {}) => (await ok<{ count: number }>('GET', `/__mock/journal/count${q({ ...match, body: undefined })}`)).count,
       clear: () => ok('DELETE', '/__mock/journal'),
-      verify: (v: { match: JournalMatch, count?: number, atLeast?: number, atMost?: number }) => ok<VerifyResult>('POST', '/__mock/journal/verify', v)
+      verify: (v: VerifyRequest) => ok<VerifyResult>('POST', '/__mock/journal/verify', v)
     },
     faults: {
       list: async () => (await ok<{ rules: Json[] }>('GET', '/__mock/faults')).rules,

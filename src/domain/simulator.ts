@@ -17,7 +17,7 @@ import { AgentMessages } from './agent-messages.js'
 import { ContactCenter } from './contact-center.js'
 import { AgentDirectory } from './directory.js'
 import { Recordings } from './recordings.js'
-import { defaultCallFlow, type CallFlow } from './call-flows.js'
+import { defaultCallFlow } from './call-flows.js'
 import { callHasParty } from './call-model.js'
 import type { Clock } from './clock.js'
 import { fail } from './errors.js'
@@ -53,7 +53,6 @@ export interface SimulatorOptions {
   /** How long a rotated-out GUID keeps working. */
   guidGraceMs: number
   log: SimulatorLog
-  callFlow?: CallFlow
   /** Seeds fault probabilities and delay ranges; crypto-random when absent. */
   seed?: number | undefined
   /** Events kept per agent in the admin history. */
@@ -159,7 +158,7 @@ export class Simulator {
     this.settings = { ...this.baseSettings }
     this.world = new WorldIndex(opts.world)
     this.sessions = new SessionStore(opts.clock, opts.ids, opts.guidGraceMs)
-    this.calls = new CallEngine(this, opts.ids, opts.callFlow ?? defaultCallFlow)
+    this.calls = new CallEngine(this, opts.ids, defaultCallFlow)
     this.random = opts.seed === undefined ? Math.random : seededRandom(opts.seed ^ 0x5bd1e995)
     this.faults = new FaultEngine(this.random)
     this.push = new PushHub({

@@ -6,7 +6,8 @@
  * Bytes: fast-json-stringify writes the required properties first, then the optional ones, each
  * in the schema's order, and leaves out those that are undefined: for the objects the handlers
  * build (message, retcode, then result or event) that is what JSON.stringify writes, as long as
- * no optional property comes before a required one (hence an event's fields are all optional).
+ * no optional property comes before a required one (hence two event schemas, with and without
+ * `eventGenTime`).
  * A property test compares the two (test/routes/answers.test.ts). Fields typed `Type.Unknown()` go through JSON.stringify as
  * they are. The exact content type (`application/json;charset=UTF-8`) is set by the request
  * pipeline (src/plugins/gateway-http.ts), not by the serialiser.
@@ -21,18 +22,27 @@ import Type, { type Static, type TSchema } from 'typebox'
 
 const DESCRIPTION = 'HTTP 200 for every business outcome; `retcode` "0" is success, anything else a gateway error code (see docs/decisions.md)'
 
-/** One event as a poll answers it (spec §4): `eventGenTime` only with --event-gen-time. */
+/** One event as a poll answers it (spec §4); the client (src/client.ts) reads this shape. */
 export const EventSchema = Type.Object({
-  eventType: Type.Optional(Type.String()),
-  // A clock reading (ms); untyped so that it is written exactly as JSON.stringify writes it.
-  eventGenTime: Type.Optional(Type.Unknown()),
-  workNo: Type.Optional(Type.String()),
+  eventType: Type.String(),
+  workNo: Type.String(),
   content: Type.Optional(Type.Unknown())
 })
-export type EventAnswer = Static<typeof EventSchema>
+/** The same with --event-gen-time: the event's clock reading (ms) after its type. */
+export const TimedEventSchema = Type.Object({
+  eventType: Type.String(),
+  // Untyped, so that it is written exactly as JSON.stringify writes it.
+  eventGenTime: Type.Unknown(),
+  workNo: Type.String(),
+  content: Type.Optional(Type.Unknown())
+})
+export type EventAnswer = Static<typeof EventSchema> | Static<typeof TimedEventSchema>
 
-/** A poll's event: one event, or null for an empty poll with --empty-poll null. */
-export const PolledEventSchema = Type.Object(EventSchema.properties, { nullable: true })
+/** The event schema for the --event-gen-time setting; `nullable` for an empty poll with --empty-poll null. */
+export function eventSchema (withGenTime: boolean, nullable = false): TSchema {
+  const schema = withGenTime ? TimedEventSchema : EventSchema
+  return nullable ? Type.Object(schema.properties, { nullable: true }) : schema
+}
 
 export interface AnswerParts {
   /** The schema of `result`, when the interface has one; any JSON otherwise. */

@@ -9,8 +9,8 @@ import Type, { type TSchema } from 'typebox'
 import { request } from 'undici'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import { POLL_ANSWER, renderEvent } from '../../src/routes/agentgateway/agentevent.js'
-import { answers, ENVELOPE, EventSchema } from '../../src/schemas/answers.js'
+import { pollAnswer, renderEvent } from '../../src/routes/agentgateway/agentevent.js'
+import { answers, ENVELOPE, eventSchema } from '../../src/schemas/answers.js'
 import { GW, signIn } from '../helper.js'
 
 /** The serialiser Fastify builds for a route's 200 answer (the same compiler, default options). */
@@ -36,15 +36,19 @@ t.test('the plain envelope: same bytes as JSON.stringify, whatever the result', 
 })
 
 t.test('poll answers and all-agent answers: same bytes as JSON.stringify', async (t) => {
-  const poll = compile(POLL_ANSWER)
-  const all = compile(answers({ event: Type.Array(EventSchema) }))
-  fc.assert(fc.property(event, fc.boolean(), (e, withGenTime) => {
-    const one = { message: '', retcode: '0', event: renderEvent(e, withGenTime) }
-    const many = { message: '', retcode: '0', event: [renderEvent(e, withGenTime), renderEvent(e, !withGenTime)] }
-    return poll(one) === JSON.stringify(one) && all(many) === JSON.stringify(many)
+  // By --event-gen-time: the route's serialisers for one poll and for all agents' events.
+  const poll = [false, true].map(withGenTime => compile(pollAnswer(withGenTime)))
+  const all = [false, true].map(withGenTime => compile(answers({ event: Type.Array(eventSchema(withGenTime)) })))
+  fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 3 }), fc.boolean(), (events, withGenTime) => {
+    const one = { message: '', retcode: '0', event: renderEvent(events[0]!, withGenTime) }
+    const many = { message: '', retcode: '0', event: events.map(e => renderEvent(e, withGenTime)) }
+    const i = Number(withGenTime)
+    return poll[i]!(one) === JSON.stringify(one) && all[i]!(many) === JSON.stringify(many)
   }), { seed: 20261129, numRuns: 2000 })
-  t.equal(poll({ message: '', retcode: '0', event: null }), '{"message":"","retcode":"0","event":null}')
-  t.equal(poll({ message: '', retcode: '0' }), '{"message":"","retcode":"0"}')
+  for (const p of poll) {
+    t.equal(p({ message: '', retcode: '0', event: null }), '{"message":"","retcode":"0","event":null}')
+    t.equal(p({ message: '', retcode: '0' }), '{"message":"","retcode":"0"}')
+  }
 })
 
 t.test('on a real socket: exact bytes and content type of serialised answers', async (t) => {

@@ -8,7 +8,7 @@ import type { GatewayEvent } from '../../domain/events.js'
 import type { PollResult } from '../../domain/simulator.js'
 import { setGuid } from '../../plugins/envelope.js'
 import { credentialsOf } from '../../plugins/gateway-http.js'
-import { answers, EventSchema, PolledEventSchema, type EventAnswer } from '../../schemas/answers.js'
+import { answers, eventSchema, type EventAnswer } from '../../schemas/answers.js'
 import { AgentIdParams } from '../../schemas/gateway.js'
 
 export interface EventRenderOptions { eventGenTime: boolean, emptyPoll: 'absent' | 'null' }
@@ -20,19 +20,22 @@ export function renderEvent (e: GatewayEvent, withGenTime: boolean): EventAnswer
     : { eventType: e.eventType, workNo: e.workNo, content: e.content }
 }
 
-export const POLL_ANSWER = answers({ event: PolledEventSchema, example: { message: '', retcode: '0', event: { eventType: 'AgentOther_InService', workNo: '1001', content: null } } })
+/** A poll's answer: one event, none, or (--empty-poll null) null. */
+export function pollAnswer (withGenTime: boolean): ReturnType<typeof answers> {
+  return answers({ event: eventSchema(withGenTime, true), example: { message: '', retcode: '0', event: { eventType: 'AgentOther_InService', workNo: '1001', content: null } } })
+}
 
 const agentevent: FastifyPluginAsyncTypebox<EventRenderOptions> = async (app, opts) => {
   const sim = app.simulator
 
-  app.get('/agentevent/allagentevent', { schema: { response: answers({ event: Type.Array(EventSchema) }) }, config: { op: 'getAllAgentEvent', auth: 'any' } }, (req) => {
+  app.get('/agentevent/allagentevent', { schema: { response: answers({ event: Type.Array(eventSchema(opts.eventGenTime)) }) }, config: { op: 'getAllAgentEvent', auth: 'any' } }, (req) => {
     const events = sim.allAgentEvent(credentialsOf(req))
     if (events.length === 0) req.emptyPoll = true
     return { message: '', retcode: '0', event: events.map(e => renderEvent(e, opts.eventGenTime)) }
   })
 
   app.get('/agentevent/:agentid', {
-    schema: { params: AgentIdParams, querystring: Type.Object({ calldata: Type.Optional(Type.String()) }), response: POLL_ANSWER },
+    schema: { params: AgentIdParams, querystring: Type.Object({ calldata: Type.Optional(Type.String()) }), response: pollAnswer(opts.eventGenTime) },
     config: { op: 'getAgentEvent', auth: 'agent' }
   }, (req, reply) => {
     const res = reply.raw
