@@ -17,6 +17,7 @@ import {
   type Call, type CallFeature, type Connection, type Device
 } from './call-model.js'
 import { CallHelp } from './call-help.js'
+import { CallPickup } from './call-pickup.js'
 import { Supervision } from './supervision.js'
 import { CallTransfers } from './call-transfer.js'
 import type { Clock, TimerHandle } from './clock.js'
@@ -87,10 +88,14 @@ export class CallEngine {
   /** Inspectors listening, inserting, whispering and intercepting (supervision.ts). */
   readonly supervision: Supervision
 
+  /** Picking up a colleague's ringing call (call-pickup.ts). */
+  readonly pickup: CallPickup
+
   constructor (private readonly host: CallHost, private readonly ids: IdSource, public flow: CallFlow) {
     this.transfers = new CallTransfers(this, host)
     this.help = new CallHelp(this, host)
     this.supervision = new Supervision(this, host)
+    this.pickup = new CallPickup(this, host)
   }
 
   // ---- placing calls ------------------------------------------------------------------------
@@ -307,9 +312,12 @@ export class CallEngine {
     this.phase(call, agent, 'unhold')
   }
 
-  /** `holdlist`: the agent's held calls, newest last, in the `callinfo` shape (400-003 when none). */
-  holdList (agentId: string): Array<Record<string, unknown>> {
-    const agent = this.host.signedIn(agentId)
+  /**
+   * `holdlist`: the agent's held calls, newest last, in the `callinfo` shape (400-003 when none);
+   * `holdlistex/{workno}`: another signed-in agent's (100-006 when it is not signed in).
+   */
+  holdList (agentId: string, workno = agentId): Array<Record<string, unknown>> {
+    const agent = this.heldOf(agentId, workno)
     const held: Array<Record<string, unknown>> = []
     for (const id of agent.calls) {
       const call = this.active.get(id)
@@ -317,6 +325,16 @@ export class CallEngine {
     }
     if (held.length === 0) fail('CALLDATA_NO_HELD_CALL')
     return held
+  }
+
+  /** `agentholdnum/{workno}`: how many calls a signed-in agent holds (0 when none). */
+  heldNum (agentId: string, workno: string): number { return this.heldCount(this.heldOf(agentId, workno)) }
+
+  private heldOf (agentId: string, workno: string): Agent {
+    this.host.signedIn(agentId)
+    const agent = this.host.agents.get(workno)
+    if (agent === undefined) fail('NOT_SIGNED_IN', `agent ${workno} has not signed in`)
+    return agent
   }
 
   /**
@@ -344,14 +362,15 @@ export class CallEngine {
   }
 
   /** `beginmute` / `endmute`: a flag on the agent's talking connection, no event (Part D §D2.4). */
-  mute (agentId: string, on: boolean): void {
+  mute (agentId: string, on: boolean, what: 'muted' | 'videoMuted' = 'muted'): void {
     const agent = this.host.signedIn(agentId)
     const active = this.activeOf(agent)
     if (active === undefined) fail(on ? 'MUTE_NO_CALL' : 'UNMUTE_NO_CALL')
     notInspecting(active.conn)
     if (active.conn.state !== 'connected') fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', `the call is ${legState(active.conn)}, not talking`)
-    if (active.conn.muted === on) fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', on ? 'the call is already muted' : 'the call is not muted')
-    active.conn.muted = on
+    const media = what === 'muted' ? 'the call' : 'the video'
+    if (active.conn[what] === on) fail(on ? 'MUTE_WRONG_STATE' : 'UNMUTE_WRONG_STATE', on ? `${media} is already muted` : `${media} is not muted`)
+    active.conn[what] = on
   }
 
   /** `seconddial` / `seconddialex`: DTMF digits on the talking call, recorded on it (no event). */
@@ -573,11 +592,11 @@ export class CallEngine {
   }
 
   /** The agent's part in a call is over: its phase's events, then its state after the call. */
-  leaveAgent (call: Call, agent: Agent, phase: CallPhase, hungUpHere: boolean, connected: boolean): void {
+  leaveAgent (call: Call, agent: Agent, phase: CallPhase, hungUpHere: boolean, connected: boolean, extra?: Partial<CallView>): void {
     agent.calls = agent.calls.filter(id => id !== call.callid)
     agent.lastCallId = call.callid
     agent.lastCallConnected = connected
-    this.phase(call, agent, phase, hungUpHere)
+    this.phase(call, agent, phase, hungUpHere, extra)
     if (agent.calls.length === 0) this.host.apply(agent, 'vacate')
   }
 

@@ -71,8 +71,9 @@ export const defaultCallFlow: CallFlow = {
   // Dev guide "intercept" (cec_05_1442): the inspector talks, the inspected agent is released.
   intercept: ['AgentEvent_Talking'],
   intercepted: ['AgentEvent_Call_Release', 'AgentEvent_Customer_Release', 'AgentOther_PhoneRelease'],
-  // Part D §D2.3 (cec_07_0387): the picking agent's phone rings, goes off-hook, talks.
-  snatch: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentEvent_Talking'],
+  // Part D §D2.3 (cec_07_0387): the picking agent's phone rings and goes off-hook; it answers at
+  // once (phase connect: Talking).
+  snatch: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
   snatched: ['AgentEvent_Customer_Release', 'AgentOther_PhoneRelease']
 }
 

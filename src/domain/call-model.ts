@@ -55,6 +55,8 @@ export interface Connection {
   lastLive: ConnState
   /** The device's microphone is muted (beginmute; no event). Reset when held or cleared. */
   muted: boolean
+  /** beginmutevideo: the video is muted (a voice call has none: only the flag, shown by the control API). */
+  videoMuted: boolean
   /** An inspector's connection (qualitycontrol, supervision.ts): not a party of the call. */
   supervisor?: Supervising | undefined
 }
@@ -136,12 +138,12 @@ export function moveConnection (conn: Connection, op: ConnOp): boolean {
   else conn.lastLive = next
   conn.state = next
   // Mute belongs to the talking connection: holding or leaving the call ends it (Part D §D2.4).
-  if (next === 'held' || next === 'cleared') conn.muted = false
+  if (next === 'held' || next === 'cleared') { conn.muted = false; conn.videoMuted = false }
   return true
 }
 
 export function connect (device: Device, role: Connection['role'], state: ConnState): Connection {
-  return { device, role, state, lastLive: state, muted: false }
+  return { device, role, state, lastLive: state, muted: false, videoMuted: false }
 }
 
 /** The connection of an agent's phone in a call, if any. */

@@ -1,8 +1,8 @@
 /**
  * `calldata/{agentid}/...` queries that need no customer queue (issue #13): call ids, remote
  * numbers, counts, the calls of an agent or of the VDN, statistics, call records and business
- * data. Queue-fed ones (callinfobeforeanswer, waitcallinfo, appdata, set call data) and hold
- * lists are not registered here.
+ * data, other agents' hold lists. Queue-fed ones (callinfobeforeanswer, waitcallinfo, appdata, set
+ * call data) and the agent's own hold list are not registered here.
  */
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
@@ -25,6 +25,9 @@ export default async function calldataMore (app: FastifyInstance): Promise<void>
   route(app, 'GET', `${P}/allcallinfo/:workno`, 'queryAllCallInfoByAgentWorkNo', (req) => ok(q.callsOfAgent(req.params.workno, false), ''))
   route(app, 'GET', `${P}/allcallinfoEx/:workno`, 'queryAllCallInfoByAgentWorkNoEx', (req) => ok(q.callsOfAgent(req.params.workno, true), ''))
   route(app, 'GET', `${P}/allcallinfoinvdn`, 'queryAllCallInfoOnVdn', () => ok(q.callsInVdn(), ''))
+  // Like the agent's own holdlist (message "success").
+  route(app, 'GET', `${P}/agentholdnum/:workno`, 'queryAgentHoldNum', (req) => ok(app.simulator.calls.heldNum(req.params.agentid, req.params.workno)))
+  route(app, 'GET', `${P}/holdlistex/:workno`, 'queryHoldListInfoEx', (req) => ok(app.simulator.calls.holdList(req.params.agentid, req.params.workno)))
   route(app, 'GET', `${P}/statistics`, 'queryCallStatisticsInfo', (req) => ok(q.statistics(req.params.agentid), ''))
   route(app, 'GET', `${P}/callRecordInfoList`, 'queryCallRecordList', (req) => ok(q.records(req.query as RecordFilter), ''), { querystring: RecordQuery })
   route(app, 'GET', `${P}/queryselfcallrecordinfolist`, 'querySelfCallRecordInfo', (req) => ok(q.records({ ...(req.query as RecordFilter), workno: req.params.agentid }), ''), { querystring: RecordQuery })

@@ -39,7 +39,7 @@ export function callView (c: Call): Record<string, unknown> {
     callerAgent: caller?.device.kind === 'agent' ? caller.device.id : null,
     caller: c.callerNumber,
     called: c.called,
-    legs: c.connections.filter(x => x.device.kind === 'agent').map(x => ({ agentId: x.device.id, role: x.role, state: legState(x), muted: x.muted, ...(x.supervisor === undefined ? {} : { supervise: x.supervisor.mode }) })),
+    legs: c.connections.filter(x => x.device.kind === 'agent').map(x => ({ agentId: x.device.id, role: x.role, state: legState(x), muted: x.muted, ...(x.videoMuted ? { videoMuted: true } : {}), ...(x.supervisor === undefined ? {} : { supervise: x.supervisor.mode }) })),
     dtmf: c.dtmf,
     peer: far !== undefined && 'spec' in far.device ? far.device.spec : null,
     callappdata: c.callappdata,
