@@ -164,8 +164,11 @@ export const commands = [
     })),
   agentArb.map(a => step(`${a} canceltransfer`, async (m, r) => { await gw(m, r, a, 'POST', 'canceltransfer') })),
   agentArb.map(a => step(`${a} confjoin`, async (m, r) => {
-    const { held } = await legsOf(r, a)
-    await gw(m, r, a, 'POST', 'confjoin', { callid: held[0] ?? 'none' })
+    // The agent named, or one that has both a held and a talking call to join.
+    let by: string = a
+    for (const b of AGENTS) { const l = await legsOf(r, b); if (l.held.length > 0 && l.active) { by = b; break } }
+    const { held } = await legsOf(r, by)
+    await gw(m, r, by, 'POST', 'confjoin', { callid: held[0] ?? 'none' })
   })),
   agentArb.map(a => step(`${a} connecthold`, async (m, r) => {
     const { held } = await legsOf(r, a)
@@ -176,7 +179,8 @@ export const commands = [
     await gw(m, r, a, 'POST', `dropcall/${held[0] ?? (await legsOf(r, a)).current ?? 'none'}`)
   })),
   fc.tuple(agentArb, fc.nat(1)).map(([a, i]) => step(`${a} disconnect ${other(a, i)}`, async (m, r) => { await gw(m, r, a, 'POST', `disconnect/${other(a, i)}`) })),
-  fc.tuple(agentArb, fc.constantFrom('beginmute', 'endmute', 'seconddial/1#')).map(([a, op]) => step(`${a} ${op}`, async (m, r) => { await gw(m, r, a, 'POST', op) })),
+  fc.tuple(agentArb, fc.nat(1)).map(([a, i]) => step(`${a} snatchpickup ${other(a, i)}`, async (m, r) => { await gw(m, r, a, 'PUT', `snatchpickup?destWorkNo=${other(a, i)}`) })),
+  fc.tuple(agentArb, fc.constantFrom('beginmute', 'endmute', 'seconddial/1#', 'beginmutevideo', 'endmutevideo')).map(([a, op]) => step(`${a} ${op}`, async (m, r) => { await gw(m, r, a, 'POST', op) })),
   fc.tuple(agentArb, fc.constantFrom('answer', 'release')).map(([a, op]) => step(`${a} ${op}`, async (m, r) => {
     await gw(m, r, a, op === 'answer' ? 'PUT' : 'DELETE', op)
   })),
@@ -192,7 +196,8 @@ export const commands = [
 ]
 
 export async function runModel (t: Pick<typeof import('tap')['default'], 'equal' | 'ok'>, cmdArbs: Array<fc.Arbitrary<Cmd>>, numRuns: number, ops: string[]): Promise<void> {
-  const agents = [...AGENTS, '1004'].map(id => ({ id, ...(INSPECTORS.includes(id as '1004') ? { roles: ['inspector'] } : {}) }))
+  const roles = (id: string): string[] => [...(INSPECTORS.includes(id as '1004') ? ['inspector'] : []), ...(id === '1002' || id === '1003' ? ['pickup'] : [])]
+  const agents = [...AGENTS, '1004'].map(id => ({ id, roles: roles(id) }))
   const world = { name: 'cc-model', extends: 'default', colleagues: [], agents }
   let runs = 0
   const total = new Map<string, number>()

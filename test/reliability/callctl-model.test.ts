@@ -6,5 +6,5 @@ import t from 'tap'
 import { commands, runModel } from './callctl-kit.js'
 
 t.test('random call-control sequences keep every invariant', async (t) => {
-  await runModel(t, commands, 25, ['transfer', 'innerhelp', 'confjoin', 'dropcall', 'disconnect', 'beginmute', 'seconddial'])
+  await runModel(t, commands, 25, ['transfer', 'innerhelp', 'confjoin', 'dropcall', 'disconnect', 'beginmute', 'seconddial', 'beginmutevideo'])
 })
