@@ -17,6 +17,7 @@ import type { Call } from './call-model.js'
 import type { Clock, TimerHandle } from './clock.js'
 import { DEFAULT_ROLES, type DirectoryEntry } from './directory.js'
 import { ControlRefusal } from './errors.js'
+import type { CustomerCallInput } from './scenario-schema.js'
 import type { ColleagueSpec, Draw, Skill, TrafficSpec, WorldIndex } from './world.js'
 
 export interface CenterHost {
@@ -26,20 +27,8 @@ export interface CenterHost {
   readonly calls: CallEngine
 }
 
-/** A customer's call as the control API, a timeline step or traffic asks for it. */
-export interface CustomerCallInput {
-  from: string
-  /** An access code... */
-  to?: string | undefined
-  /** ...or a skill queue... */
-  skillid?: number | undefined
-  /** ...or one agent directly. */
-  agent?: string | undefined
-  callappdata?: string | undefined
-  patienceMs?: number | undefined
-  talkMs?: number | undefined
-  priority?: number | undefined
-}
+/** A customer's call as the control API, a timeline step or traffic asks for it (its schema: scenario-schema.ts). */
+export type { CustomerCallInput }
 
 interface Waiting {
   call: Call

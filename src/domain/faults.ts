@@ -4,44 +4,13 @@
  * name one action. The engine only decides; the HTTP layer performs transport faults and delays,
  * the Simulator performs session and event faults.
  */
+import type { FaultAction, FaultRule } from './scenario-schema.js'
 
-export type TransportFault = 'reset' | 'hang' | 'truncated' | 'malformed' | 'http5xx'
-
-export type FaultAction =
-  | { retcode: string, message?: string | undefined }
-  | { delayMs: number | [number, number] }
-  | { transport: TransportFault, status?: number | undefined }
-  | { expireGuid: true }
-  | { forceSignOut: true }
-  | { dropNextEvent: true }
-  | { duplicateNextEvent: true }
-  | { delayEventsMs: number }
-
-export interface FaultMatch {
-  /** Vendor method name(s): `login`, `callInner`, `getAgentEvent`, ... */
-  operation?: string | string[] | undefined
-  agent?: string | undefined
-  callid?: string | undefined
-  /** Request fields (body or query) that must equal these values, compared as strings. */
-  fields?: Record<string, string | number | boolean> | undefined
-}
-
-export interface FaultFire {
-  /** Fire on at most this many matches (after `after` is passed). */
-  times?: number | undefined
-  /** Let this many matches pass before firing. */
-  after?: number | undefined
-  /** Fire with this probability (seeded random). */
-  probability?: number | undefined
-}
-
-export interface FaultRule {
-  id?: string | undefined
-  name?: string | undefined
-  match: FaultMatch
-  fire?: FaultFire | undefined
-  action: FaultAction
-}
+// The shapes are derived from their schemas (scenario-schema.ts).
+export type { FaultAction, FaultRule }
+export type FaultMatch = FaultRule['match']
+export type FaultFire = NonNullable<FaultRule['fire']>
+export type TransportFault = Extract<FaultAction, { transport: unknown }>['transport']
 
 export interface ArmedRule extends FaultRule { id: string, matched: number, fired: number, source: string }
 

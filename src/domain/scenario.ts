@@ -3,32 +3,12 @@
  * shapes and the timeline runner; files are read in src/world/, faults decided in faults.ts.
  */
 import type { TimerHandle } from './clock.js'
-import type { CustomerCallInput } from './contact-center.js'
 import type { FaultRule } from './faults.js'
+import type { ForcedState, TimelineAction, TimelineStep } from './scenario-schema.js'
 import type { World } from './world.js'
 
-export type ForcedState = 'idle' | 'busy' | 'rest' | 'work' | 'signedOut'
-
-export type TimelineAction =
-  | { farHangUp: { agent?: string | undefined } }
-  | { farAnswer: { agent?: string | undefined } }
-  | { signOut: { agent?: string | undefined } }
-  | { expireGuid: { agent?: string | undefined } }
-  | { setState: { agent?: string | undefined, state: ForcedState } }
-  | { inject: { agent?: string | undefined, eventType: string, content?: unknown } }
-  /** A push receiver-down window (Part D §D5): the agent's (or, without one, every) delivery fails. */
-  | { pushDown: { agent?: string | undefined, forMs: number } }
-  | { armFault: FaultRule }
-  | { customerCall: CustomerCallInput }
-
-export interface TimelineStep {
-  name?: string | undefined
-  at?: number | undefined
-  after?: { event: string, agent?: string | undefined } | undefined
-  delayMs?: number | undefined
-  repeat?: boolean | undefined
-  do: TimelineAction
-}
+// The shapes are derived from their schemas (scenario-schema.ts).
+export type { ForcedState, TimelineAction, TimelineStep }
 
 export interface Scenario {
   name: string

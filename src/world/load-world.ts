@@ -201,20 +201,36 @@ export function loadScenarios (paths: string[]): Scenario[] {
   return out
 }
 
+/** A rule as written (agent a number or a string) as the domain holds it (agent a string). */
 export function toRule (r: FaultRuleInput): FaultRule {
-  return { ...r, match: { ...r.match, agent: r.match.agent === undefined ? undefined : String(r.match.agent) } } as FaultRule
+  return { ...r, match: { ...r.match, agent: agentId(r.match.agent) } }
+}
+
+const agentId = (agent: string | number | undefined): string | undefined => agent === undefined ? undefined : String(agent)
+
+/** An action's argument with its agent as a string. */
+function withAgent<T extends { agent?: string | number | undefined }> (arg: T): Omit<T, 'agent'> & { agent?: string | undefined } {
+  const { agent, ...rest } = arg
+  return agent === undefined ? rest : { ...rest, agent: String(agent) }
+}
+
+function toAction (a: TimelineStepInput['do']): TimelineAction {
+  if ('armFault' in a) return { armFault: toRule(a.armFault) }
+  if ('customerCall' in a) return a
+  if ('farHangUp' in a) return { farHangUp: withAgent(a.farHangUp) }
+  if ('farAnswer' in a) return { farAnswer: withAgent(a.farAnswer) }
+  if ('signOut' in a) return { signOut: withAgent(a.signOut) }
+  if ('expireGuid' in a) return { expireGuid: withAgent(a.expireGuid) }
+  if ('setState' in a) return { setState: withAgent(a.setState) }
+  if ('inject' in a) return { inject: withAgent(a.inject) }
+  return { pushDown: withAgent(a.pushDown) }
 }
 
 function toStep (s: TimelineStepInput): TimelineStep {
-  const action = s.do as Record<string, Record<string, unknown>>
-  const [kind, arg] = Object.entries(action)[0]!
-  const normal = kind === 'armFault'
-    ? { armFault: toRule(arg as FaultRuleInput) }
-    : { [kind]: { ...arg, ...(arg.agent === undefined ? {} : { agent: String(arg.agent) }) } }
   return {
     ...s,
-    after: s.after === undefined ? undefined : { event: s.after.event, agent: s.after.agent === undefined ? undefined : String(s.after.agent) },
-    do: normal as TimelineAction
+    after: s.after === undefined ? undefined : { event: s.after.event, agent: agentId(s.after.agent) },
+    do: toAction(s.do)
   }
 }
 

@@ -3,9 +3,9 @@
  * and (later) documentation. Ids and numbers may be written as YAML numbers or strings.
  */
 import Type, { type Static } from 'typebox'
+import { AgentRef, AgentStateName, CustomerCallSchema, faultRuleSchema, Ms, timelineStepSchema } from '../domain/scenario-schema.js'
 
 const Id = Type.Union([Type.String({ pattern: '^[0-9]{1,24}$' }), Type.Integer({ minimum: 0 })])
-const Ms = Type.Integer({ minimum: 0, maximum: 86400000 })
 const Behaviour = Type.Union(['answer', 'noAnswer', 'reject', 'busy', 'notSignedIn', 'invalid'].map(b => Type.Literal(b)))
 
 const PeerFields = {
@@ -101,84 +101,12 @@ export const WorldFileSchema = Type.Object({
 
 export type WorldFile = Static<typeof WorldFileSchema>
 
-// ---- scenarios: faults and timelines (issue #4) -------------------------------------------------
+// ---- scenarios: faults and timelines (issue #4), shaped in the domain ------------------------------
 
-const Str = Type.String({ minLength: 1 })
-const AgentRef = Type.Union([Type.String({ pattern: '^[0-9]{1,24}$' }), Type.Integer({ minimum: 0 })])
-
-const FaultActionSchema = Type.Union([
-  Type.Object({ retcode: Type.String({ pattern: '^([0-9]{3}-[0-9]{3}|0)$' }), message: Type.Optional(Type.String()) }, { additionalProperties: false }),
-  Type.Object({ delayMs: Type.Union([Ms, Type.Tuple([Ms, Ms])]) }, { additionalProperties: false }),
-  Type.Object({
-    transport: Type.Union(['reset', 'hang', 'truncated', 'malformed', 'http5xx'].map(t => Type.Literal(t))),
-    status: Type.Optional(Type.Integer({ minimum: 500, maximum: 599 }))
-  }, { additionalProperties: false }),
-  Type.Object({ expireGuid: Type.Literal(true) }, { additionalProperties: false }),
-  Type.Object({ forceSignOut: Type.Literal(true) }, { additionalProperties: false }),
-  Type.Object({ dropNextEvent: Type.Literal(true) }, { additionalProperties: false }),
-  Type.Object({ duplicateNextEvent: Type.Literal(true) }, { additionalProperties: false }),
-  Type.Object({ delayEventsMs: Ms }, { additionalProperties: false })
-])
-
-export const FaultRuleSchema = Type.Object({
-  id: Type.Optional(Str),
-  name: Type.Optional(Type.String()),
-  match: Type.Object({
-    operation: Type.Optional(Type.Union([Str, Type.Array(Str, { minItems: 1 })])),
-    agent: Type.Optional(AgentRef),
-    callid: Type.Optional(Str),
-    fields: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])))
-  }, { additionalProperties: false }),
-  fire: Type.Optional(Type.Object({
-    times: Type.Optional(Type.Integer({ minimum: 0 })),
-    after: Type.Optional(Type.Integer({ minimum: 0 })),
-    probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 }))
-  }, { additionalProperties: false })),
-  action: FaultActionSchema
-}, { additionalProperties: false })
-
-/** A customer calling in (control API `POST /__mock/customers`, timeline `customerCall`). */
-export const CustomerCallSchema = Type.Object({
-  from: Type.String({ pattern: '^[0-9*#]{1,24}$' }),
-  to: Type.Optional(Type.String({ pattern: '^[0-9*#]{1,24}$' })),
-  skillid: Type.Optional(Type.Integer({ minimum: 0 })),
-  agent: Type.Optional(Type.String({ pattern: '^[0-9]{1,24}$' })),
-  callappdata: Type.Optional(Type.String({ maxLength: 16384 })),
-  patienceMs: Type.Optional(Ms),
-  talkMs: Type.Optional(Ms),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 }))
-}, { additionalProperties: false })
-
-const AgentArg = Type.Object({ agent: Type.Optional(AgentRef) }, { additionalProperties: false })
-
-export const AgentStateName = Type.Union(['idle', 'busy', 'rest', 'work', 'signedOut'].map(s => Type.Literal(s)))
-
-const TimelineAction = Type.Union([
-  Type.Object({ farHangUp: AgentArg }, { additionalProperties: false }),
-  Type.Object({ farAnswer: AgentArg }, { additionalProperties: false }),
-  Type.Object({ signOut: AgentArg }, { additionalProperties: false }),
-  Type.Object({ expireGuid: AgentArg }, { additionalProperties: false }),
-  Type.Object({ setState: Type.Object({ agent: Type.Optional(AgentRef), state: AgentStateName }, { additionalProperties: false }) }, { additionalProperties: false }),
-  Type.Object({
-    inject: Type.Object({ agent: Type.Optional(AgentRef), eventType: Str, content: Type.Optional(Type.Unknown()) }, { additionalProperties: false })
-  }, { additionalProperties: false }),
-  Type.Object({ armFault: FaultRuleSchema }, { additionalProperties: false }),
-  Type.Object({ customerCall: CustomerCallSchema }, { additionalProperties: false }),
-  Type.Object({ pushDown: Type.Object({ agent: Type.Optional(AgentRef), forMs: Ms }, { additionalProperties: false }) }, { additionalProperties: false })
-])
-
-export const TimelineStepSchema = Type.Object({
-  name: Type.Optional(Type.String()),
-  /** ms after the scenario starts. */
-  at: Type.Optional(Ms),
-  /** Or: when this event is queued for an agent (any agent when `agent` is absent). */
-  after: Type.Optional(Type.Object({ event: Str, agent: Type.Optional(AgentRef) }, { additionalProperties: false })),
-  /** Wait this long after the trigger. */
-  delayMs: Type.Optional(Ms),
-  /** Fire on every trigger, not only the first. */
-  repeat: Type.Optional(Type.Boolean()),
-  do: TimelineAction
-}, { additionalProperties: false })
+/** Fault rules and timeline steps as files and the control API write them (agents as numbers or strings). */
+export const FaultRuleSchema = faultRuleSchema(AgentRef)
+export const TimelineStepSchema = timelineStepSchema(AgentRef)
+export { AgentStateName, CustomerCallSchema }
 
 export const GatewaySettingsSchema = Type.Object({
   guidRotation: Type.Optional(Type.Union([Type.Literal('static'), Type.Literal('dynamic')])),
