@@ -89,7 +89,7 @@ const produced = { total: 0, sent: {} }
 
 /**
  * Produce `rate` events per second for `ms`, round robin over the push agents, through the
- * simulator's own injection: content {s: the agent's sequence number, t: production time, epoch ms}.
+ * control API's own injection (Control.inject): content {s: the agent's sequence number, t: production time, epoch ms}.
  */
 function produce (rate, ms) {
   const ids = [...sim.agents.values()].filter(a => a.push !== undefined).map(a => a.id)
@@ -104,7 +104,7 @@ function produce (rate, ms) {
       const id = ids[next++ % ids.length]
       const seq = produced.sent[id] ?? 0
       produced.sent[id] = seq + 1
-      sim.inject(id, 'Bench_Event', { s: seq, t: performance.timeOrigin + performance.now() })
+      running.app.control.inject(id, 'Bench_Event', { s: seq, t: performance.timeOrigin + performance.now() })
       produced.total++
     }
     if (elapsed >= ms) clearInterval(timer)

@@ -15,9 +15,16 @@ export function contentBytes (content: unknown): number {
   try { return JSON.stringify(content)?.length ?? 0 } catch { return 0 }
 }
 
+/**
+ * Content under this many bytes counts as 0, like the simulator's own events: the counts bound
+ * it (queue cap, history size). Measuring every small injected event cost a WeakMap entry each,
+ * and a million live entries made every garbage collection slow (issue #12, workload j).
+ */
+export const MEASURED_FROM = 1024
+
 /** Remember what `event` holds (call it when an event with outside content is made). */
 export function measure (event: GatewayEvent, bytes: number): GatewayEvent {
-  if (bytes > 0) { measured.set(event, bytes); none = false }
+  if (bytes >= MEASURED_FROM) { measured.set(event, bytes); none = false }
   return event
 }
 

@@ -116,7 +116,12 @@ export const HISTORY_LIMITS = {
   /** Injected content kept over all agents, in bytes (about). */
   totalBytes: 64 * 1024 * 1024,
   /** Agents whose history is kept (the longest remembered are forgotten first). */
-  agents: 10000
+  agents: 10000,
+  /**
+   * Events kept over all agents: with many agents each keeps its share (at least 10), so 10,000
+   * push agents do not hold a million delivered events (issue #12, workload j).
+   */
+  events: 200000
 }
 
 /** A full queue's drop warning: at most one line per agent this often (the line counts the drops since the last). */
@@ -555,7 +560,8 @@ export class Simulator {
   /**
    * Keep `event` in its agent's history: the last historySize events, at most HISTORY_LIMITS.agentBytes
    * of injected content per agent and HISTORY_LIMITS.totalBytes over all agents (the agents
-   * remembered longest lose theirs first), and at most HISTORY_LIMITS.agents agents.
+   * remembered longest lose theirs first), at most HISTORY_LIMITS.agents agents, and each agent
+   * its share of HISTORY_LIMITS.events.
    */
   private remember (event: GatewayEvent): void {
     const size = this.opts.historySize ?? 100
@@ -571,6 +577,8 @@ export class Simulator {
     this.historyBytes += bytes
     const evicted = h.events.push(event)
     if (evicted !== undefined) this.dropFromHistory(h, evicted)
+    const share = Math.max(10, Math.floor(HISTORY_LIMITS.events / this.history.size))
+    while (h.events.length > share) this.dropFromHistory(h, h.events.shift()!)
     while (h.bytes > HISTORY_LIMITS.agentBytes && h.events.length > 1) this.dropFromHistory(h, h.events.shift()!)
     while (this.historyBytes > HISTORY_LIMITS.totalBytes && this.history.size > 1) {
       const oldest = this.history.keys().next().value!

@@ -16,10 +16,14 @@ import type { PushOptions, PushReply, PushRequest, PushStats, PushTarget } from 
 /** A scenario's disturbance of one delivery: a fault rule matching operation `pushEvent`. */
 export interface Disturbance { rule: string, action: FaultAction }
 
+/** Where a channel pushes to, as shown (credentials redacted), split once for the journal. */
+export interface ShownUrl { url: string, path: string, query: Readonly<Record<string, string>> }
+
 /** One POST as the journal and the log see it. */
 export interface DeliveryRecord {
   agentId: string
   target: PushTarget
+  shown: ShownUrl
   time: number
   body: string
   events: number
@@ -51,6 +55,7 @@ interface Outcome { ok: boolean, dropped: boolean }
 
 export class PushChannel {
   readonly stats: PushStats
+  private readonly shown: ShownUrl
   /** Taken from the queue and not delivered yet, oldest first. */
   private pending: GatewayEvent[] = []
   private onWire = false
@@ -58,6 +63,10 @@ export class PushChannel {
   /** After a failure, batches do not mix string and object contents. */
   private split = false
   private closing: 'no' | 'flush' | 'closed' = 'no'
+  /** Aborts the POST on the wire when its time is up; one per channel until used (they are costly to make). */
+  private abort: AbortController | undefined
+  /** The body of the last POST and what it carried: a retry of the same events sends it again. */
+  private lastBody: { first: GatewayEvent, n: number, split: boolean, body: string } | undefined
 
   constructor (
     private readonly host: ChannelHost,
@@ -67,6 +76,12 @@ export class PushChannel {
     private readonly guid: () => string,
     displayUrl: string
   ) {
+    const q = displayUrl.indexOf('?')
+    this.shown = {
+      url: displayUrl,
+      path: q < 0 ? displayUrl : displayUrl.slice(0, q),
+      query: Object.freeze(q < 0 ? {} : Object.fromEntries(new URLSearchParams(displayUrl.slice(q + 1))))
+    }
     this.stats = {
       variant: target.variant,
       url: displayUrl,
@@ -162,7 +177,7 @@ export class PushChannel {
 
   private async deliver (n: number): Promise<void> {
     const host = this.host
-    const body = pushBody(this.target, this.agentId, this.pending.slice(0, n), host.opts.eventGenTime)
+    const body = this.bodyOf(n)
     const d = host.disturbance(this.agentId)
     const a = d?.action
     let outcome: Outcome
@@ -177,6 +192,16 @@ export class PushChannel {
     }
     this.onWire = false
     this.settle(n, outcome)
+  }
+
+  /** The POST body of the first `n` pending events, built once for all the retries of a batch. */
+  private bodyOf (n: number): string {
+    const first = this.pending[0]!
+    const last = this.lastBody
+    if (last !== undefined && last.first === first && last.n === n && last.split === this.split) return last.body
+    const body = pushBody(this.target, this.agentId, n === this.pending.length ? this.pending : this.pending.slice(0, n), this.host.opts.eventGenTime)
+    this.lastBody = { first, n, split: this.split, body }
+    return body
   }
 
   private sleep (ms: number): Promise<void> {
@@ -199,8 +224,8 @@ export class PushChannel {
       retcode = simulated.retcode
       error = simulated.error
     } else {
-      const ac = new AbortController()
-      const timer = host.clock.setTimer(host.opts.timeoutMs, () => ac.abort())
+      const ac = this.abort ??= new AbortController()
+      const timer = host.clock.setTimer(host.opts.timeoutMs, () => { ac.abort(); this.abort = undefined })
       try {
         const reply = await host.send({ url: this.target.url, headers: pushHeaders(this.target, this.guid()), body, signal: ac.signal })
         status = reply.status
@@ -241,13 +266,14 @@ export class PushChannel {
   }
 
   private recordOf (time: number, body: string, events: number, status: number, retcode: string | undefined, error: string | undefined, latencyMs: number, rule: string | undefined): DeliveryRecord {
-    return { agentId: this.agentId, target: this.target, time, body, events, status, retcode, error, latencyMs, rule }
+    return { agentId: this.agentId, target: this.target, shown: this.shown, time, body, events, status, retcode, error, latencyMs, rule }
   }
 
   private settle (n: number, outcome: Outcome): void {
     if (this.closing === 'closed') return
     const s = this.stats
     if (outcome.ok || !this.retries || this.closing === 'flush') {
+      this.lastBody = undefined
       this.pending.splice(0, n)
       if (outcome.dropped) s.dropped += n
       else if (outcome.ok) s.delivered += n

@@ -166,18 +166,17 @@ export class PushHub implements ChannelHost {
 
   record (d: DeliveryRecord): void {
     const log = this.deps.log
-    if (d.error !== undefined) log.warn({ agent: d.agentId, op: 'pushEvent', url: redactUrl(d.target.url), status: d.status, error: d.error, events: d.events }, 'pushEvent failed')
+    if (d.error !== undefined) log.warn({ agent: d.agentId, op: 'pushEvent', url: d.shown.url, status: d.status, error: d.error, events: d.events }, 'pushEvent failed')
     else log.debug?.({ agent: d.agentId, op: 'pushEvent', status: d.status, events: d.events, ms: round(d.latencyMs) }, 'pushEvent')
     const recorder = this.recorder
     if (recorder === undefined) return
-    const url = redactUrl(d.target.url)
-    const q = url.indexOf('?')
     recorder({
       seq: 0,
       time: d.time,
       method: 'POST',
-      path: q < 0 ? url : url.slice(0, q),
-      query: q < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
+      path: d.shown.path,
+      // Shared by the channel's entries (split once): read, never changed.
+      query: d.shown.query as Record<string, string>,
       operation: 'pushEvent',
       agent: d.agentId,
       status: d.status,
