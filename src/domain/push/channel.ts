@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from '../clock.js'
 import type { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import { delayOf, type FaultAction } from '../faults.js'
-import { batchSize, judge, pushBody, pushHeaders } from './formats.js'
+import { batchSize, currentBody, eventListItems, judge, pushBody, pushHeaders } from './formats.js'
 import type { PushOptions, PushReply, PushRequest, PushStats, PushTarget } from './types.js'
 
 /** A scenario's disturbance of one delivery: a fault rule matching operation `pushEvent`. */
@@ -65,8 +65,12 @@ export class PushChannel {
   private closing: 'no' | 'flush' | 'closed' = 'no'
   /** Aborts the POST on the wire when its time is up; one per channel until used (they are costly to make). */
   private abort: AbortController | undefined
-  /** The body of the last POST and what it carried: a retry of the same events sends it again. */
-  private lastBody: { first: GatewayEvent, n: number, split: boolean, body: string } | undefined
+  /**
+   * The body of the last POST: the first `n` pending events (`items`: their eventList JSON). A
+   * retry of the same events sends it again; a retry with more events extends it. Forgotten
+   * whenever events leave the front of `pending`.
+   */
+  private lastBody: { n: number, items: string, body: string } | undefined
 
   constructor (
     private readonly host: ChannelHost,
@@ -139,6 +143,7 @@ export class PushChannel {
     for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.stats.discarded++
     this.stats.discarded += this.pending.length
     this.pending = []
+    this.lastBody = undefined
     this.stats.state = 'closed'
   }
 
@@ -149,6 +154,7 @@ export class PushChannel {
     if (over <= 0) return
     const n = Math.min(over, this.pending.length)
     this.pending.splice(0, n)
+    this.lastBody = undefined
     this.stats.dropped += n
   }
 
@@ -194,13 +200,19 @@ export class PushChannel {
     this.settle(n, outcome)
   }
 
-  /** The POST body of the first `n` pending events, built once for all the retries of a batch. */
+  /** The POST body of the first `n` pending events: each event serialised once for all the retries of a batch. */
   private bodyOf (n: number): string {
-    const first = this.pending[0]!
     const last = this.lastBody
-    if (last !== undefined && last.first === first && last.n === n && last.split === this.split) return last.body
-    const body = pushBody(this.target, this.agentId, n === this.pending.length ? this.pending : this.pending.slice(0, n), this.host.opts.eventGenTime)
-    this.lastBody = { first, n, split: this.split, body }
+    if (last !== undefined && last.n === n) return last.body
+    const withGenTime = this.host.opts.eventGenTime
+    let items = ''
+    let body: string
+    if (this.target.variant === 'current') {
+      const from = last !== undefined && last.n < n ? last.n : 0
+      items = eventListItems(this.pending, from, n, withGenTime, from === 0 ? '' : last!.items)
+      body = currentBody(this.agentId, items)
+    } else body = pushBody(this.target, this.agentId, this.pending.slice(0, n), withGenTime)
+    this.lastBody = { n, items, body }
     return body
   }
 

@@ -25,11 +25,8 @@ export function batchSize (variant: PushTarget['variant'], pending: readonly Gat
 /** The POST body for `events` (one event except for the current variant). */
 export function pushBody (target: PushTarget, agentId: string, events: readonly GatewayEvent[], withGenTime: boolean): string {
   switch (target.variant) {
-    case 'current': {
-      let list = ''
-      for (const e of events) list += (list === '' ? '' : ',') + eventJson(e, withGenTime)
-      return `{"workNo":${JSON.stringify(agentId)},"eventList":[${list}]}`
-    }
+    case 'current':
+      return currentBody(agentId, eventListItems(events, 0, events.length, withGenTime, ''))
     case 'legacy':
       // Exactly the poll's keys: strict Jackson receivers refuse any other (§D5.2, client P).
       return pollAnswerJson(events[0]!, false)
@@ -39,6 +36,17 @@ export function pushBody (target: PushTarget, agentId: string, events: readonly 
         ? pollAnswerJson(events[0]!, withGenTime)
         : JSON.stringify({ eventContent: eventJson(events[0]!, withGenTime) })
   }
+}
+
+/** The current variant's body around the `eventList` items. */
+export function currentBody (agentId: string, items: string): string {
+  return `{"workNo":${JSON.stringify(agentId)},"eventList":[${items}]}`
+}
+
+/** `items` (the JSON of events[0..from), comma-separated) extended with events[from..to). */
+export function eventListItems (events: readonly GatewayEvent[], from: number, to: number, withGenTime: boolean, items: string): string {
+  for (let i = from; i < to; i++) items += (i === 0 ? '' : ',') + eventJson(events[i]!, withGenTime)
+  return items
 }
 
 export function pushHeaders (target: PushTarget, guid: string): Record<string, string> {
