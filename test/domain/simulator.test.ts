@@ -183,3 +183,22 @@ t.test('resetskill: all configured skills, or the ones named, never one the agen
   t.same(sim.agentSkills(A).map(s => s.id), [2])
   t.same(sim.resetSkill(A, true, undefined).map(s => s.id), [1, 2])
 })
+
+t.test('a full queue drops the oldest event; the warning is logged at most once a second per agent, counting the drops', async (t) => {
+  const warned: Array<{ agent?: string, droppedCount?: number }> = []
+  const { sim, clock } = simulator(emptyWorld(), {
+    queueCap: 2,
+    log: { info () {}, warn (o: { agent?: string, droppedCount?: number }) { warned.push(o) } }
+  })
+  signIn(sim, A)
+  for (let i = 0; i < 6; i++) { sim.sayBusy(A, undefined, false); sim.cancelBusy(A) } // 12 events, cap 2: 10 dropped
+  t.equal(sim.agents.get(A)?.queue.length, 2, 'the queue keeps its cap')
+  t.same(warned, [{ agent: A, dropped: 'AgentState_SetNotReady_Success', droppedCount: 1, cap: 2 }], 'one line for the first drop')
+  clock.advance(999)
+  sim.sayBusy(A, undefined, false)
+  t.equal(warned.length, 1, 'none within the second')
+  clock.advance(1)
+  sim.cancelBusy(A)
+  t.equal(warned.length, 2, 'the next drop a second later logs again')
+  t.equal(warned[1]?.droppedCount, 11, 'counting every drop since the last line')
+})
