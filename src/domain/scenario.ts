@@ -1,6 +1,7 @@
 /**
  * A scenario (issue #4): a world plus fault rules plus a timeline of steps. This module holds the
- * shapes and the timeline runner; files are read in src/world/, faults decided in faults.ts.
+ * scenario and the timeline runner; the rule and step shapes are in scenario-schema.ts, files are
+ * read in src/world/, faults decided in faults.ts.
  */
 import type { TimerHandle } from './clock.js'
 import type { FaultRule } from './faults.js'
