@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from '../clock.js'
 import type { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import { delayOf, type FaultAction } from '../faults.js'
-import { batchSize, currentBody, eventListItems, judge, pushBody, pushHeaders } from './formats.js'
+import { batchSize, extendCurrentBody, judge, pushBody, pushHeaders } from './formats.js'
 import type { PushOptions, PushReply, PushRequest, PushStats, PushTarget } from './types.js'
 
 /** A scenario's disturbance of one delivery: a fault rule matching operation `pushEvent`. */
@@ -66,11 +66,10 @@ export class PushChannel {
   /** Aborts the POST on the wire when its time is up; one per channel until used (they are costly to make). */
   private abort: AbortController | undefined
   /**
-   * The body of the last POST: the first `n` pending events (`items`: their eventList JSON). A
-   * retry of the same events sends it again; a retry with more events extends it. Forgotten
-   * whenever events leave the front of `pending`.
+   * The body of the last POST: the first `n` pending events. A retry of the same events sends it
+   * again; a retry with more events extends it. Forgotten whenever events leave the front of `pending`.
    */
-  private lastBody: { n: number, items: string, body: string } | undefined
+  private lastBody: { n: number, body: string } | undefined
 
   constructor (
     private readonly host: ChannelHost,
@@ -205,14 +204,11 @@ export class PushChannel {
     const last = this.lastBody
     if (last !== undefined && last.n === n) return last.body
     const withGenTime = this.host.opts.eventGenTime
-    let items = ''
-    let body: string
-    if (this.target.variant === 'current') {
-      const from = last !== undefined && last.n < n ? last.n : 0
-      items = eventListItems(this.pending, from, n, withGenTime, from === 0 ? '' : last!.items)
-      body = currentBody(this.agentId, items)
-    } else body = pushBody(this.target, this.agentId, this.pending.slice(0, n), withGenTime)
-    this.lastBody = { n, items, body }
+    const extend = this.target.variant === 'current' && last !== undefined && last.n < n
+    const body = extend
+      ? extendCurrentBody(this.agentId, last.body, this.pending, last.n, n, withGenTime)
+      : pushBody(this.target, this.agentId, n === this.pending.length ? this.pending : this.pending.slice(0, n), withGenTime)
+    this.lastBody = { n, body }
     return body
   }
 

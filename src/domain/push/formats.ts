@@ -40,7 +40,18 @@ export function pushBody (target: PushTarget, agentId: string, events: readonly 
 
 /** The current variant's body around the `eventList` items. */
 export function currentBody (agentId: string, items: string): string {
-  return `{"workNo":${JSON.stringify(agentId)},"eventList":[${items}]}`
+  return `${currentHead(agentId)}${items}]}`
+}
+
+const currentHead = (agentId: string): string => `{"workNo":${JSON.stringify(agentId)},"eventList":[`
+
+/**
+ * `body` (a current-variant body of events[0..from)) with events[from..to) added: the items are
+ * taken out of it as a slice (no copy), so a retry keeps one body in memory, not two.
+ */
+export function extendCurrentBody (agentId: string, body: string, events: readonly GatewayEvent[], from: number, to: number, withGenTime: boolean): string {
+  const items = from === 0 ? '' : body.slice(currentHead(agentId).length, -2)
+  return currentBody(agentId, eventListItems(events, from, to, withGenTime, items))
 }
 
 /** `items` (the JSON of events[0..from), comma-separated) extended with events[from..to). */
