@@ -19,7 +19,6 @@ export interface MessagesView {
 /** What an agent set for its current sign-in (a new sign-in starts from the defaults). */
 export interface AgentSettingsExtra {
   forwarding: Record<string, unknown> | undefined
-  talkRight: boolean
   selfRecord: { record: boolean, beforeTalking: boolean }
 }
 
@@ -110,7 +109,7 @@ export class AgentMessages {
     const agent = this.view.signedIn(agentId)
     let s = this.settings.get(agent)
     if (s === undefined) {
-      s = { forwarding: undefined, talkRight: true, selfRecord: { record: false, beforeTalking: false } }
+      s = { forwarding: undefined, selfRecord: { record: false, beforeTalking: false } }
       this.settings.set(agent, s)
     }
     return s

@@ -64,8 +64,16 @@ export class AgentQueries {
   agentByWorkNo (workno: string): Record<string, unknown> { return agentObject(this.entry(workno)) }
 
   /** Signed-in agents with the skill (signed in to it). */
-  agentsBySkill (skillId: number): Array<Record<string, unknown>> {
-    return this.online().filter(e => e.skills.some(s => s.id === skillId)).map(agentObject)
+  /**
+   * Agents signed in to the skill that may answer inbound calls (cec_07_1025); the optional body
+   * `{"agentLimit":1..500,"agentStatus":[agentState...]}` (both or neither) keeps those in one of
+   * the states, at most `agentLimit` of them.
+   */
+  agentsBySkill (skillId: number, filter: { agentLimit?: number | undefined, agentStatus?: number[] | undefined } = {}): Array<Record<string, unknown>> {
+    if ((filter.agentLimit === undefined) !== (filter.agentStatus === undefined)) fail('INVALID_PARAMETER', 'agentLimit and agentStatus go together')
+    const states = filter.agentStatus === undefined ? undefined : new Set(filter.agentStatus)
+    const on = this.online().filter(e => e.skills.some(s => s.id === skillId) && e.talkRight !== false && (states === undefined || states.has(e.agentState)))
+    return on.slice(0, filter.agentLimit ?? on.length).map(agentObject)
   }
 
   agentIdsBySkill (skillId: number): string[] {

@@ -44,6 +44,8 @@ export interface Agent extends AgentFacts {
   push?: PushChannel | undefined
   /** Event faults armed by a scenario: drop or duplicate the next events, or hold them back. */
   eventFaults: EventFaults | undefined
+  /** `settalkright?flag=false`: the ACD offers this agent no customer (cec_07_0356) until it is set again. */
+  noTalkRight?: boolean | undefined
 }
 
 export interface EventFaults {

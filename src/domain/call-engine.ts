@@ -205,7 +205,8 @@ export class CallEngine {
     this.join(agent, call)
   }
 
-  private leaveQueue (call: Call): void {
+  /** The call leaves its skill queue (offered, or a transfer to the skill taken back). */
+  leaveQueue (call: Call): void {
     for (const c of call.connections) if (c.device.kind === 'queue' && c.state === 'queued') moveConnection(c, 'clear')
   }
 

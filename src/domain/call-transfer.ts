@@ -22,6 +22,8 @@ export interface TransferInput {
 export interface SkillRouter {
   /** The call waits at the skill's queue like a new customer (the skill exists). */
   transferToSkill(call: Call, skill: number): void
+  /** A transfer to a skill taken back: the call leaves the queue, the ACD forgets it. */
+  withdraw(call: Call): void
 }
 
 /** The mode matrix of Part D §D2.1: devicetype → mode number → mode. */
@@ -64,16 +66,26 @@ export class CallTransfers {
     this.offer(call, target.device)
   }
 
-  /** `canceltransfer`: the target leg is dropped and the agent talks with the customer again. */
+  /**
+   * `canceltransfer`: the target leg is dropped and the agent talks with the customer again. A
+   * transfer to a skill (success mode) is taken back from the queue, or from the agent the ACD
+   * offered it to while that agent's desk rings; `Customer_Release.number` names the skill then.
+   */
   cancel (agentId: string): void {
     const agent = this.host.signedIn(agentId)
     const call = this.engine.findCall(agent, (_conn, c) => c.pending?.by === agent.id)
     if (call === undefined) fail('TRANSFER_NO_CALL', 'no transfer in progress to cancel')
     const target = call.pending!.target
-    if (target === undefined) fail('OPERATION_EXCEPTION', 'a transfer to a skill queue cannot be taken back')
-    this.dropTarget(call, target)
+    const queued = call.skillid !== undefined ? String(call.skillid) : ''
+    if (target === undefined) {
+      this.router!.withdraw(call)
+      this.engine.leaveQueue(call)
+      const offered = call.connections.find(c => c.device.kind === 'agent' && c.state === 'alerting')
+      if (offered !== undefined) this.dropTarget(call, offered)
+      call.pending = undefined
+    } else this.dropTarget(call, target)
     this.resume(call, agent)
-    this.engine.phase(call, agent, 'partyLeft', false, { otherParty: target.device.id })
+    this.engine.phase(call, agent, 'partyLeft', false, { otherParty: target?.device.id ?? queued })
     this.engine.phase(call, agent, 'unhold')
   }
 

@@ -179,6 +179,14 @@ export class ContactCenter implements CallListener {
     this.enqueue(entry, skill, 0)
   }
 
+  /** A transfer to a skill taken back (canceltransfer): the call leaves the queue, the ACD forgets it. */
+  withdraw (call: Call): void {
+    const entry = this.pending.get(call.callid)
+    if (entry === undefined) return
+    this.pending.delete(call.callid)
+    if (this.waiting.has(call.callid)) this.unqueue(entry)
+  }
+
   /** The number shown as `called` for a customer sent to a skill: its first access code, or the skill id. */
   private accessCodeOf (skill: number): string {
     for (const c of this.host.world.world.accessCodes) if (c.skill === skill) return c.inno
@@ -237,7 +245,7 @@ export class ContactCenter implements CallListener {
 
   /** A signed-in agent's state or calls changed: it joins or leaves the idle list. */
   agentChanged (agent: Agent): void {
-    const eligible = this.host.agents.get(agent.id) === agent && agent.status === 'idle' && agent.calls.length === 0
+    const eligible = this.host.agents.get(agent.id) === agent && agent.status === 'idle' && agent.calls.length === 0 && agent.noTalkRight !== true
     if (!eligible) { this.idleAgents.delete(agent.id); return }
     if (this.idleAgents.has(agent.id)) return
     this.idleAgents.set(agent.id, this.host.clock.now())

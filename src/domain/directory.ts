@@ -32,6 +32,8 @@ export interface DirectoryEntry {
   roles: ReadonlySet<AgentRole>
   /** While in rest: the rest reason and granted length. */
   rest: { reason: number, seconds: number } | undefined
+  /** false after `settalkright?flag=0` (no customer offered); absent: the right is there. */
+  talkRight?: boolean | undefined
 }
 
 /** Another population of agents (e.g. simulated colleagues); a real signed-in agent wins on the same work number. */
@@ -107,7 +109,8 @@ export class AgentDirectory {
       loginTime: agent.loginTime,
       stateSince: agent.stateSince ?? agent.loginTime,
       callids: [...agent.calls],
-      rest: agent.status === 'rest' ? { reason: Number(agent.restReason), seconds: agent.restSeconds ?? 0 } : undefined
+      rest: agent.status === 'rest' ? { reason: Number(agent.restReason), seconds: agent.restSeconds ?? 0 } : undefined,
+      talkRight: agent.noTalkRight !== true
     }
   }
 

@@ -401,6 +401,13 @@ export class Simulator {
     agent.restTimer = undefined
   }
 
+  /** `settalkright`: whether the ACD offers the agent customers' calls (it still takes internal calls and transfers). */
+  setTalkRight (agentId: string, flag: boolean): void {
+    const agent = this.signedIn(agentId)
+    agent.noTalkRight = !flag
+    this.center.agentChanged(agent)
+  }
+
   setAutoAnswer (agentId: string, flag: boolean): void { this.signedIn(agentId).settings.autoAnswer = flag }
 
   setAutoEnterIdle (agentId: string, flag: boolean): void {

@@ -7,7 +7,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ManualClock } from '../../src/domain/clock.js'
 import { emptyWorld, type World } from '../../src/domain/world.js'
-import { build, call, drain, signIn } from '../helper.js'
+import { build, call, drain, GW, signIn } from '../helper.js'
 
 const world = (): World => ({
   ...emptyWorld(),
@@ -139,6 +139,23 @@ t.test('skills: agentbyskill, agentidsbyskill, agentbyconfigedskill follow reset
   t.strictSame(await get(app, g1, '/agentgroup/1001/agentidsbyskill/2'), okList([]), 'Alice left skill 2')
   t.strictSame(await get(app, g1, '/queuedevice/1001/agentskill/1001'), okList([skill(1, 'voice')]))
   t.match(await get(app, g1, '/agentgroup/1001/agentbyskill/x'), { retcode: '000-002' })
+})
+
+t.test('agentbyskill reads its body (agentLimit and agentStatus, both or neither) and leaves out agents without the talk right', async (t) => {
+  const { app, g1, g2 } = await center(t)
+  const worknos = (r: any): string[] => r.result.map((a: { workno: string }) => a.workno)
+  const bySkill = async (body?: unknown): Promise<any> =>
+    (await app.inject({ method: 'GET', url: `${GW}/agentgroup/1001/agentbyskill/1`, headers: { guid: g1, 'content-type': 'application/json' }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) })).json()
+  t.same(worknos(await bySkill()), ['1001', '1002'])
+  t.same(worknos(await bySkill({ agentLimit: 1, agentStatus: [4] })), ['1001'], 'at most agentLimit')
+  await call(app, g2, 'POST', '/onlineagent/1002/saybusy')
+  t.same(worknos(await bySkill({ agentLimit: 10, agentStatus: [3] })), ['1002'], 'busy agents only')
+  t.same(worknos(await bySkill({ agentLimit: 10, agentStatus: [7, 8] })), [])
+  t.match(await bySkill({ agentLimit: 10 }), { retcode: '000-002', message: 'agentLimit and agentStatus go together' })
+  t.match(await bySkill({ agentLimit: 0, agentStatus: [4] }), { retcode: '000-002' })
+  t.match(await bySkill({ agentLimit: 1, agentStatus: 'x' }), { retcode: '000-002' })
+  await call(app, g2, 'POST', '/onlineagent/1002/settalkright?flag=0')
+  t.same(worknos(await bySkill()), ['1001'], 'no talk right: left out')
 })
 
 t.test('agentlistbystatus, agentrestinfo, restreason, agentinfonoskills', async (t) => {

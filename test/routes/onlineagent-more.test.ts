@@ -141,7 +141,7 @@ t.test('forceloginex and forceloginexwithoutphone: forced sign-in without media 
 
 t.test('setforwarding, settalkright, setselfrecord: validated and kept for the sign-in', async (t) => {
   const { app, g } = await three(t)
-  const settings = (): unknown => app.simulator.messages.settingsOf('1002')
+  const settings = (): unknown => ({ ...app.simulator.messages.settingsOf('1002'), talkRight: app.simulator.agents.get('1002')?.noTalkRight !== true })
   t.strictSame(settings(), { forwarding: undefined, talkRight: true, selfRecord: { record: false, beforeTalking: false } })
   t.strictSame((await call(app, g['1002']!, 'POST', '/onlineagent/1002/setforwarding', { forwardtype: 1, forwardnumber: '5550100' })).json(), OK)
   t.strictSame((await call(app, g['1002']!, 'POST', '/onlineagent/1002/settalkright?flag=false')).json(), OK)
@@ -156,6 +156,19 @@ t.test('setforwarding, settalkright, setselfrecord: validated and kept for the s
   await call(app, g['1002']!, 'DELETE', '/onlineagent/1002/logout')
   await signIn(app, '1002')
   t.strictSame(settings(), { forwarding: undefined, talkRight: true, selfRecord: { record: false, beforeTalking: false } })
+})
+
+t.test('settalkright: an agent without the talk right is offered no customer until it gets it back (flag 0 / 1)', async (t) => {
+  const { app, g } = await three(t)
+  await call(app, g['1001']!, 'POST', '/onlineagent/1001/saybusy')
+  t.strictSame((await call(app, g['1002']!, 'POST', '/onlineagent/1002/settalkright?flag=0')).json(), OK)
+  const x = (await app.inject({ method: 'POST', url: '/__mock/customers', payload: { from: '13900001111', skillid: 1 } })).json().callid
+  t.match((await app.inject({ method: 'GET', url: `/__mock/calls/${x}` })).json(), { state: 'alerting', legs: [] }, 'the customer waits though 1002 is idle')
+  t.strictSame(await drain(app, '1002', g['1002']!), [])
+  t.match((await call(app, g['1002']!, 'GET', '/onlineagent/1002/agentstatus')).json(), { result: { agentState: 4 } }, 'still idle')
+  t.strictSame((await call(app, g['1002']!, 'POST', '/onlineagent/1002/settalkright?flag=1')).json(), OK)
+  t.strictSame((await drain(app, '1002', g['1002']!)).map(e => e.eventType), ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentEvent_Auto_Answer', 'AgentEvent_Talking'], 'offered at once')
+  t.match(await (await app.inject({ method: 'GET', url: `/__mock/calls/${x}` })).json(), { state: 'talking', legs: [{ agentId: '1002' }] })
 })
 
 t.test('every new onlineagent route: not signed in 100-006, another agent\'s GUID 000-003', async (t) => {

@@ -155,3 +155,26 @@ t.test('transfer errors: 200-012 without a call, 000-002 for a bad mode or targe
   t.strictSame(out.json(), OK)
   t.match(await transfer(ctx, { devicetype: 2, address: B, mode: 0 }), { retcode: '200-012' }, 'a held call cannot be transferred')
 })
+
+t.test('canceltransfer of a success transfer to a skill: taken back from the queue, and from the agent the ACD offered it to', async (t) => {
+  const ctx = await center(t, { autoanswer: false })
+  const { app, ga, gb } = ctx
+  await call(app, gb, 'POST', `/onlineagent/${B}/saybusy`)
+  await drain(app, B, gb)
+  const x = await customerToA(ctx)
+  t.strictSame(await transfer(ctx, { devicetype: 1, address: '1', mode: 2 }), OK)
+  t.strictSame(await drain(app, A, ga), [], 'the customer waits at the skill, nobody idle')
+  t.strictSame((await call(app, ga, 'POST', `/voicecall/${A}/canceltransfer`)).json(), OK)
+  t.strictSame(await drain(app, A, ga), [customerRelease(A, x, '1'), talking(A, x, C, A, '0')], 'the skill named as the party that left')
+  await call(app, gb, 'POST', `/onlineagent/${B}/cancelbusy`)
+  t.strictSame(await drain(app, B, gb), [ev(B, 'AgentState_CancelNotReady_Success')], 'B idle again: nothing offered (the customer left the queue)')
+  // Again; B is idle now and rings (manual answer): cancelling stops B's desk.
+  t.strictSame(await transfer(ctx, { devicetype: 1, address: '1', mode: 2 }), OK)
+  t.strictSame((await drain(app, B, gb)).map(e => e.eventType), ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook', 'AgentEvent_Ringing', 'AgentEvent_Customer_Alerting'])
+  t.strictSame((await call(app, ga, 'POST', `/voicecall/${A}/canceltransfer`)).json(), OK)
+  t.strictSame(await drain(app, B, gb), [customerRelease(B, x, C), phoneRelease(B, 3), ready(B)])
+  t.strictSame(await drain(app, A, ga), [customerRelease(A, x, '1'), talking(A, x, C, A, '0')])
+  t.match((await admin(app, 'GET', `/__mock/calls/${x}`)).json(), { state: 'talking', legs: [{ agentId: A, state: 'talking' }] })
+  t.equal((await admin(app, 'GET', `/__mock/calls/${x}`)).json().legs.length, 1)
+  t.match((await call(app, ga, 'POST', `/voicecall/${A}/canceltransfer`)).json(), { retcode: '200-012' }, 'nothing left to cancel')
+})

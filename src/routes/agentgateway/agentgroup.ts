@@ -11,6 +11,28 @@ import type { AgentRole } from '../../domain/world.js'
 import { ok } from '../../plugins/envelope.js'
 import { route } from './route-kit.js'
 
+interface SkillFilter { agentLimit?: number, agentStatus?: number[] }
+
+const GET_BODY_LIMIT = 4096
+
+/** The optional body of agentbyskill: `{"agentLimit":1..500,"agentStatus":[0..255, ...]}`, else 000-002. */
+async function skillFilter (raw: AsyncIterable<Buffer | string>): Promise<SkillFilter> {
+  let text = ''
+  for await (const chunk of raw) {
+    text += String(chunk)
+    if (text.length > GET_BODY_LIMIT) fail('INVALID_PARAMETER', `the body is longer than ${GET_BODY_LIMIT} bytes`)
+  }
+  if (text.trim() === '') return {}
+  let body: unknown
+  try { body = JSON.parse(text) } catch { fail('INVALID_PARAMETER', 'the body is not JSON') }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) fail('INVALID_PARAMETER', 'the body must be an object')
+  const { agentLimit, agentStatus } = body as Record<string, unknown>
+  const int = (v: unknown, max: number): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max
+  if (agentLimit !== undefined && !(int(agentLimit, 500) && (agentLimit as number) >= 1)) fail('INVALID_PARAMETER', 'agentLimit: 1 to 500')
+  if (agentStatus !== undefined && !(Array.isArray(agentStatus) && agentStatus.length <= 20 && agentStatus.every(s => int(s, 255)))) fail('INVALID_PARAMETER', 'agentStatus: a list of agent states')
+  return { agentLimit: agentLimit as number | undefined, agentStatus: agentStatus as number[] | undefined }
+}
+
 const P = '/agentgroup/:agentid'
 
 /** The `is...` right checks and the role each reads. */
@@ -32,7 +54,8 @@ export default async function agentgroup (app: FastifyInstance): Promise<void> {
   const q = new AgentQueries(app.simulator)
 
   route(app, 'GET', `${P}/agentbyworkno/:workno`, 'queryAgentInfoByWorkNo', (req) => ok(q.agentByWorkNo(req.params.workno), ''))
-  route(app, 'GET', `${P}/agentbyskill/:skillid`, 'queryAgentInfoBySkillId', (req) => ok(q.agentsBySkill(req.params.skillid), ''))
+  // A GET with an optional JSON body (cec_07_1025): Fastify parses no GET body, the handler reads it.
+  route(app, 'GET', `${P}/agentbyskill/:skillid`, 'queryAgentInfoBySkillId', async (req) => ok(q.agentsBySkill(req.params.skillid, await skillFilter(req.raw)), ''))
   route(app, 'GET', `${P}/agentbyconfigedskill/:skillid`, 'queryAgentInfoByConfigedSkillId', (req) => ok(q.agentsByConfiguredSkill(req.params.skillid), ''))
   route(app, 'GET', `${P}/agentidsbyskill/:skillid`, 'queryAgentIdsBySkillId', (req) => ok(q.agentIdsBySkill(req.params.skillid), ''))
   route(app, 'POST', `${P}/agentinfonoskills`, 'queryAgentInfoWithoutSkills', (req) => {

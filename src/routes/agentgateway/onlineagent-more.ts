@@ -104,7 +104,9 @@ export default async function onlineagentMore (app: FastifyInstance): Promise<vo
   })
 
   route(app, 'POST', `${P}/settalkright`, 'setTalkRight', (req) => {
-    m.settingsOf(req.params.agentid).talkRight = bool(String((req.query as { flag: string }).flag), 'flag')
+    // flag 1 / 0 (cec_07_0356: an integer), also true / false.
+    const flag = String((req.query as { flag: string }).flag)
+    app.simulator.setTalkRight(req.params.agentid, flag === '1' || (flag !== '0' && bool(flag, 'flag')))
     return ok({})
   }, { querystring: Type.Object({ flag: Type.String({ maxLength: 5 }) }) })
 
