@@ -5,7 +5,7 @@
  * real signed-in agent (auto-answer) that polls its own events too, so both sides poll every event.
  * Calls per second count the calls completed inside the counted window (after the warm-up).
  */
-import { checkBudget, type Ctx } from '../lib/context.js'
+import { repetition, type Ctx } from '../lib/context.js'
 import { Client, GW, parse, signInAll } from '../lib/http.js'
 import { CpuWindow, rssMb } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
@@ -146,19 +146,9 @@ export async function runCalls (ctx: Ctx, variants: CallsVariant[]): Promise<Cal
   }))
   for (let rep = 1; rep <= ctx.opts.reps; rep++) {
     for (const [i, v] of variants.entries()) {
-      checkBudget(ctx, `workload d (${v})`)
       const res = results[i]!
-      try {
-        const { rep: r, notes } = await once(ctx, v)
-        res.reps.push(r)
-        for (const n of notes) if (!res.notes.includes(n)) res.notes.push(n)
-        ctx.log(`  rep ${rep} ${res.id.padEnd(14)} ${r.callsPerS.toFixed(0).padStart(7)} calls/s (${r.reqPerS.toFixed(0)} req/s)  call p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCall.toFixed(0)} µs/call  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
-      } catch (err) {
-        const msg = (err as Error).message
-        ctx.log(`  rep ${rep} ${res.id}: FAILED: ${msg}`)
-        res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-        if (msg.startsWith('time budget')) throw err
-      }
+      await repetition(ctx, res, rep, `d (${v})`, () => once(ctx, v), r =>
+        `${res.id.padEnd(14)} ${r.callsPerS.toFixed(0).padStart(7)} calls/s (${r.reqPerS.toFixed(0)} req/s)  call p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCall.toFixed(0)} µs/call  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
     }
   }
   for (const r of results) if (r.reps.length > 0) r.summary = spreadOf(r.reps, KEYS)

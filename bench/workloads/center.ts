@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { checkBudget, type Ctx } from '../lib/context.js'
+import { checkBudget, repeated, type Ctx } from '../lib/context.js'
 import { Client, GW, parse, signInAll } from '../lib/http.js'
 import { CpuWindow, rssMb, type MockStats } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
-import { percentile, spreadOf, type Spread } from '../lib/stats.js'
+import { percentile, type Spread } from '../lib/stats.js'
 
 // ---- h ----------------------------------------------------------------------------------------
 
@@ -132,21 +132,7 @@ export async function runInbound (ctx: Ctx): Promise<InboundResult> {
   const rate = ctx.opts.quick ? 50 : 200
   const seconds = ctx.opts.quick ? 2 : 10
   const res: InboundResult = { config: `default world (2 hotlines, realFirst), auto answer, talk 1 s, ${H_FLAGS.join(' ')}`, agents, rate, seconds, reps: [], notes: [] }
-  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
-    checkBudget(ctx, 'workload h')
-    try {
-      const r = await inboundOnce(ctx, agents, rate, seconds)
-      res.reps.push(r)
-      ctx.log(`  rep ${rep} h: ${r.customers} customers at ${r.rate}/s to ${r.agents} agents  arrival→Auto_Answer p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  answered ${r.answered}  lost ${r.lost}  stuck ${r.stuck}  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCustomer.toFixed(0)} µs/customer  longest stall server ${r.serverLoopMaxMs.toFixed(1)} ms (GC ${r.serverGcMaxMs.toFixed(1)} ms) bench ${r.clientLoopMaxMs.toFixed(1)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
-    } catch (err) {
-      const msg = (err as Error).message
-      ctx.log(`  rep ${rep} h: FAILED: ${msg}`)
-      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-      if (msg.startsWith('time budget')) throw err
-    }
-  }
-  if (res.reps.length > 0) res.summary = spreadOf(res.reps, INBOUND_KEYS)
-  return res
+  return await repeated(ctx, res, 'h', INBOUND_KEYS, () => inboundOnce(ctx, agents, rate, seconds), r => `h: ${r.customers} customers at ${r.rate}/s to ${r.agents} agents  arrival→Auto_Answer p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  answered ${r.answered}  lost ${r.lost}  stuck ${r.stuck}  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCustomer.toFixed(0)} µs/customer  longest stall server ${r.serverLoopMaxMs.toFixed(1)} ms (GC ${r.serverGcMaxMs.toFixed(1)} ms) bench ${r.clientLoopMaxMs.toFixed(1)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
 }
 
 // ---- i ----------------------------------------------------------------------------------------
@@ -205,19 +191,5 @@ export async function runDay (ctx: Ctx): Promise<DayResult> {
   const perSecond = 5
   const hours = ctx.opts.quick ? 1 : 8
   const res: DayResult = { config: `--clock virtual --seed 7 --log-level warn; ${colleagues} colleagues (skills 1+2, handle mean 120 s), two hotlines, patience mean 60 s`, colleagues, perSecond, hours, reps: [], rssByHour: [], notes: [] }
-  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
-    checkBudget(ctx, 'workload i')
-    try {
-      const r = await dayOnce(ctx, colleagues, perSecond, hours, res.rssByHour)
-      res.reps.push(r)
-      ctx.log(`  rep ${rep} i: ${hours} h of traffic in ${r.wallS.toFixed(1)} s wall  offered ${r.offered}  answered ${r.answered}  abandoned ${r.abandoned}  average wait ${r.avgWaitS.toFixed(1)} s  rss start/max/end ${r.rssStartMb.toFixed(0)}/${r.rssMaxMb.toFixed(0)}/${r.rssEndMb.toFixed(0)} MB`)
-    } catch (err) {
-      const msg = (err as Error).message
-      ctx.log(`  rep ${rep} i: FAILED: ${msg}`)
-      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-      if (msg.startsWith('time budget')) throw err
-    }
-  }
-  if (res.reps.length > 0) res.summary = spreadOf(res.reps, DAY_KEYS)
-  return res
+  return await repeated(ctx, res, 'i', DAY_KEYS, () => dayOnce(ctx, colleagues, perSecond, hours, res.rssByHour), r => `i: ${hours} h of traffic in ${r.wallS.toFixed(1)} s wall  offered ${r.offered}  answered ${r.answered}  abandoned ${r.abandoned}  average wait ${r.avgWaitS.toFixed(1)} s  rss start/max/end ${r.rssStartMb.toFixed(0)}/${r.rssMaxMb.toFixed(0)}/${r.rssEndMb.toFixed(0)} MB`)
 }

@@ -9,10 +9,10 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { checkBudget, type Ctx } from '../lib/context.js'
+import { checkBudget, repeated, type Ctx } from '../lib/context.js'
 import { CpuWindow, freePort, rssMb } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
-import { percentile, spreadOf, type Spread } from '../lib/stats.js'
+import { percentile, type Spread } from '../lib/stats.js'
 
 export interface PushRep {
   agents: number
@@ -197,22 +197,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
 
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
-  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
-    checkBudget(ctx, 'workload j')
-    try {
-      const { rep: r, notes } = await pushOnce(ctx)
-      res.reps.push(r)
-      for (const x of notes) if (!res.notes.includes(x)) res.notes.push(x)
-      ctx.log(`  rep ${rep} j: ${r.agents} push agents  ${r.produced} events  delivered ${r.deliveredPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
-    } catch (err) {
-      const msg = (err as Error).message
-      ctx.log(`  rep ${rep} j: FAILED: ${msg}`)
-      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-      if (msg.startsWith('time budget')) throw err
-    }
-  }
-  if (res.reps.length > 0) res.summary = spreadOf(res.reps, KEYS)
-  return res
+  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  delivered ${r.deliveredPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
 }
 
 type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }

@@ -8,11 +8,11 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { checkBudget, type Ctx } from '../lib/context.js'
+import { checkBudget, repeated, type Ctx } from '../lib/context.js'
 import { Client, GW, parse, signInAll } from '../lib/http.js'
 import { CpuWindow, rssMb, type MockStats } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
-import { percentile, spreadOf, type Spread } from '../lib/stats.js'
+import { percentile, type Spread } from '../lib/stats.js'
 
 // ---- e ----------------------------------------------------------------------------------------
 
@@ -172,22 +172,7 @@ async function heldOnce (ctx: Ctx): Promise<{ rep: HeldRep, notes: string[] }> {
 
 export async function runHeld (ctx: Ctx): Promise<HeldResult> {
   const res: HeldResult = { config: `info log + journal (defaults), ${E_FLAGS.join(' ')}`, agents: ctx.opts.heldPolls, injectRate: ctx.opts.injectRate, reps: [], notes: [] }
-  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
-    checkBudget(ctx, 'workload e')
-    try {
-      const { rep: r, notes } = await heldOnce(ctx)
-      res.reps.push(r)
-      for (const n of notes) if (!res.notes.includes(n)) res.notes.push(n)
-      ctx.log(`  rep ${rep} e: ${r.held} held polls  produce→delivered p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  delivered ${r.delivered}/${r.agents}  errors ${r.errors}  rss idle/signed-in/held/after ${r.rssIdleMb.toFixed(0)}/${r.rssSignedInMb.toFixed(0)}/${r.rssHeldMb.toFixed(0)}/${r.rssAfterMb.toFixed(0)} MB  ${r.kbPerHeldPoll.toFixed(1)} KB per held poll  longest loop stall server ${r.serverLoopMaxMs.toFixed(0)} ms (longest GC ${r.serverGcMaxMs.toFixed(0)} ms), bench ${r.clientLoopMaxMs.toFixed(0)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
-    } catch (err) {
-      const msg = (err as Error).message
-      ctx.log(`  rep ${rep} e: FAILED: ${msg}`)
-      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-      if (msg.startsWith('time budget')) throw err
-    }
-  }
-  if (res.reps.length > 0) res.summary = spreadOf(res.reps, HELD_KEYS)
-  return res
+  return await repeated(ctx, res, 'e', HELD_KEYS, () => heldOnce(ctx), r => `e: ${r.held} held polls  produce→delivered p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  delivered ${r.delivered}/${r.agents}  errors ${r.errors}  rss idle/signed-in/held/after ${r.rssIdleMb.toFixed(0)}/${r.rssSignedInMb.toFixed(0)}/${r.rssHeldMb.toFixed(0)}/${r.rssAfterMb.toFixed(0)} MB  ${r.kbPerHeldPoll.toFixed(1)} KB per held poll  longest loop stall server ${r.serverLoopMaxMs.toFixed(0)} ms (longest GC ${r.serverGcMaxMs.toFixed(0)} ms), bench ${r.clientLoopMaxMs.toFixed(0)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
 }
 
 // ---- f ----------------------------------------------------------------------------------------
@@ -223,19 +208,5 @@ async function idleOnce (ctx: Ctx): Promise<IdleRep> {
 
 export async function runIdle (ctx: Ctx): Promise<IdleResult> {
   const res: IdleResult = { config: `info log + journal (defaults), ${F_FLAGS.join(' ')}`, agents: ctx.opts.idleAgents, reps: [], notes: [] }
-  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
-    checkBudget(ctx, 'workload f')
-    try {
-      const r = await idleOnce(ctx)
-      res.reps.push(r)
-      ctx.log(`  rep ${rep} f: ${r.agents} agents signed in (${r.signInsPerS.toFixed(0)}/s)  rss ${r.rssMb.toFixed(0)} MB (idle ${r.rssIdleMb.toFixed(0)} MB, ${r.kbPerAgent.toFixed(2)} KB per agent)`)
-    } catch (err) {
-      const msg = (err as Error).message
-      ctx.log(`  rep ${rep} f: FAILED: ${msg}`)
-      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-      if (msg.startsWith('time budget')) throw err
-    }
-  }
-  if (res.reps.length > 0) res.summary = spreadOf(res.reps, IDLE_KEYS)
-  return res
+  return await repeated(ctx, res, 'f', IDLE_KEYS, () => idleOnce(ctx), r => `f: ${r.agents} agents signed in (${r.signInsPerS.toFixed(0)}/s)  rss ${r.rssMb.toFixed(0)} MB (idle ${r.rssIdleMb.toFixed(0)} MB, ${r.kbPerAgent.toFixed(2)} KB per agent)`)
 }

@@ -6,7 +6,7 @@
  */
 import type autocannon from 'autocannon'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { checkBudget, type Ctx, type Workload } from '../lib/context.js'
+import { repetition, type Ctx, type Workload } from '../lib/context.js'
 import { Client, GW, signInAll } from '../lib/http.js'
 import { measure, type LoadSpec } from '../lib/load.js'
 import { CpuWindow, rssMb, type MockStats } from '../lib/proc.js'
@@ -210,21 +210,12 @@ export async function runThroughput (ctx: Ctx, rows: Row[]): Promise<RowResult[]
   for (let rep = 1; rep <= ctx.opts.reps; rep++) {
     for (const [i, row] of rows.entries()) {
       if (broken.has(row.id)) continue
-      checkBudget(ctx, `row ${row.id}`)
       const res = results[i]!
-      try {
-        const { rep: r, notes } = await runOnce(ctx, row)
-        res.reps.push(r)
-        for (const n of notes) if (!res.notes.includes(n)) res.notes.push(n)
-        if (row.id === 'raw') rateCeiling = Math.max(rateCeiling, r.rps * 1.2)
-        ctx.log(`  rep ${rep} ${row.id.padEnd(14)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  start ${r.startMs.toFixed(0)} ms  cpu ${r.cpuUs.toFixed(0)} µs/req  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
-      } catch (err) {
-        const msg = (err as Error).message
-        ctx.log(`  rep ${rep} ${row.id}: FAILED: ${msg}`)
-        res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-        if (row.group === 'peer') broken.add(row.id)
-        if (msg.startsWith('time budget')) throw err
-      }
+      const done = await repetition(ctx, res, rep, row.id, () => runOnce(ctx, row), r =>
+        `${row.id.padEnd(14)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  start ${r.startMs.toFixed(0)} ms  cpu ${r.cpuUs.toFixed(0)} µs/req  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
+      if (done && row.id === 'raw') rateCeiling = Math.max(rateCeiling, res.reps.at(-1)!.rps * 1.2)
+      // A peer that failed once (not installed, would not start) is not tried again.
+      if (!done && row.group === 'peer') broken.add(row.id)
     }
   }
   for (const r of results) if (r.reps.length > 0) r.summary = spreadOf(r.reps, REP_KEYS)

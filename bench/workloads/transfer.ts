@@ -9,11 +9,11 @@
  * warm-up: complete flows per second (four requests each) and the p99 of one flow, and the
  * server's CPU per flow (what one core can serve, whatever the load generator managed).
  */
-import { checkBudget, type Ctx } from '../lib/context.js'
+import { repeated, type Ctx } from '../lib/context.js'
 import { Client, GW, parse, signInAll } from '../lib/http.js'
 import { CpuWindow, rssMb } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
-import { percentile, spreadOf, type Spread } from '../lib/stats.js'
+import { percentile, type Spread } from '../lib/stats.js'
 
 /** `cpuUsPerFlow`: server CPU over the run per completed flow (1e6 / it = flows per second one core can serve); CPU wait % of each side. */
 export interface TransferRep { pairs: number, flows: number, flowsPerS: number, p50: number, p99: number, errors: number, leftCalls: number, rssMb: number, cpuUsPerFlow: number, waitServer: number, waitBench: number }
@@ -82,19 +82,5 @@ export async function runTransfers (ctx: Ctx): Promise<TransferResult> {
   const pairs = 16
   const seconds = ctx.opts.quick ? 3 : 10
   const res: TransferResult = { config: `--log-level warn; ${pairs} pairs of auto-answer agents, flows back to back per pair, counted after a ${ctx.opts.warmup} s warm-up`, pairs, seconds, reps: [], notes: [] }
-  for (let rep = 1; rep <= ctx.opts.reps; rep++) {
-    checkBudget(ctx, 'workload k')
-    try {
-      const r = await transferOnce(ctx, pairs, seconds)
-      res.reps.push(r)
-      ctx.log(`  rep ${rep} k: ${r.flows} flows in ${seconds} s = ${r.flowsPerS.toFixed(0)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  calls left ${r.leftCalls}  cpu ${r.cpuUsPerFlow.toFixed(0)} µs/flow (${(1e6 / r.cpuUsPerFlow).toFixed(0)} flows/s per core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
-    } catch (err) {
-      const msg = (err as Error).message
-      ctx.log(`  rep ${rep} k: FAILED: ${msg}`)
-      res.notes.push(`rep ${rep} failed: ${msg.slice(0, 300)}`)
-      if (msg.startsWith('time budget')) throw err
-    }
-  }
-  if (res.reps.length > 0) res.summary = spreadOf(res.reps, KEYS)
-  return res
+  return await repeated(ctx, res, 'k', KEYS, () => transferOnce(ctx, pairs, seconds), r => `k: ${r.flows} flows in ${seconds} s = ${r.flowsPerS.toFixed(0)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}  calls left ${r.leftCalls}  cpu ${r.cpuUsPerFlow.toFixed(0)} µs/flow (${(1e6 / r.cpuUsPerFlow).toFixed(0)} flows/s per core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
 }
