@@ -26,17 +26,14 @@ import { eventBytes, measure } from './event-size.js'
 import type { EventSpec, GatewayEvent } from './events.js'
 import { FaultEngine } from './faults.js'
 import { seededRandom, type IdSource } from './ids.js'
-import { PushHub } from './push/hub.js'
+import { PushHub, type PushLog } from './push/hub.js'
 import { defaultPushOptions, type PushOptions, type PushSender, type PushVariant } from './push/types.js'
 import { Ring } from './ring.js'
 import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
 import { WorldIndex, type World, type Skill } from './world.js'
 
-export interface SimulatorLog {
-  info(obj: object, msg: string): void
-  warn(obj: object, msg: string): void
-  debug?(obj: object, msg: string): void
-}
+/** Where the simulator logs: the same shape the push hub writes to (it is handed this logger). */
+export type SimulatorLog = PushLog
 
 export interface SimulatorOptions {
   clock: Clock
