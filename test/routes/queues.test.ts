@@ -50,6 +50,26 @@ t.test('queue lengths: waitnum, waitnumbyagent, skillwaitnum as customers come a
   t.match(await get(app, 'wrong', `/queuedevice/${A}/waitnum`), { retcode: '000-003' })
 })
 
+/** One queryacdstat record as the gateway's sample has it, with the figures that differ per skill. */
+const acdRecord = (figures: { pilotNbr: string, deviceNo: number, queueSize: number, queueTime: number, skillDescrip: string }): Record<string, unknown> => ({
+  pilotNbr: figures.pilotNbr,
+  deviceNo: figures.deviceNo,
+  queueSize: figures.queueSize,
+  queueTime: figures.queueTime,
+  loadFactor: 65535,
+  estWaitTime: 0,
+  loggedOnAgents: 1,
+  availAgents: 0,
+  transferFlg: 0,
+  transferDeviceType: 255,
+  transferDeviceNo: 65535,
+  skillDescrip: figures.skillDescrip,
+  resourceIdleRate: 0,
+  serviceLevel: 100,
+  oldCallIdEx: { dateTime: 4294967295000, dsn: 65535, server: 255, handle: 255 },
+  maxQueueSize: 100
+})
+
 t.test('queryacdstat: the sample shape with live figures', async (t) => {
   const { app, clock, ga } = await center(t)
   await call(app, ga, 'POST', `/onlineagent/${A}/saybusy`)
@@ -58,42 +78,8 @@ t.test('queryacdstat: the sample shape with live figures', async (t) => {
   const res = (await call(app, ga, 'POST', `/queuedevice/${A}/queryacdstat`, { skills: ['1', 2, 99] })).json()
   t.equal(res.retcode, '0')
   t.strictSame(res.result, [
-    {
-      pilotNbr: '6001',
-      deviceNo: 1,
-      queueSize: 1,
-      queueTime: 7,
-      loadFactor: 65535,
-      estWaitTime: 0,
-      loggedOnAgents: 1,
-      availAgents: 0,
-      transferFlg: 0,
-      transferDeviceType: 255,
-      transferDeviceNo: 65535,
-      skillDescrip: 'voice',
-      resourceIdleRate: 0,
-      serviceLevel: 100,
-      oldCallIdEx: { dateTime: 4294967295000, dsn: 65535, server: 255, handle: 255 },
-      maxQueueSize: 100
-    },
-    {
-      pilotNbr: '6002',
-      deviceNo: 2,
-      queueSize: 0,
-      queueTime: 0,
-      loadFactor: 65535,
-      estWaitTime: 0,
-      loggedOnAgents: 1,
-      availAgents: 0,
-      transferFlg: 0,
-      transferDeviceType: 255,
-      transferDeviceNo: 65535,
-      skillDescrip: 'billing',
-      resourceIdleRate: 0,
-      serviceLevel: 100,
-      oldCallIdEx: { dateTime: 4294967295000, dsn: 65535, server: 255, handle: 255 },
-      maxQueueSize: 100
-    }
+    acdRecord({ pilotNbr: '6001', deviceNo: 1, queueSize: 1, queueTime: 7, skillDescrip: 'voice' }),
+    acdRecord({ pilotNbr: '6002', deviceNo: 2, queueSize: 0, queueTime: 0, skillDescrip: 'billing' })
   ], 'unknown skill ids are left out')
   await call(app, ga, 'POST', `/onlineagent/${A}/cancelbusy`)
   await drain(app, A, ga)
