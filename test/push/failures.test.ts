@@ -173,3 +173,26 @@ t.test('handshake: a service_token header with special characters is refused wit
   const good = await app.inject({ method: 'POST', url: '/agentgateway/resource/onlineagent/1001/handshake', headers: { guid, service_token: 'abc_1' } })
   t.equal(good.json().retcode, '0')
 })
+
+t.test('a retry sends the failed POST again byte for byte; events queued meanwhile follow in the next POST', async (t) => {
+  const r = await receiverFor(t, OK)
+  const { app, clock } = await build(t)
+  await pushSignIn(app, '1001', current(`${r.url}/cb`))
+  await until(async () => (await pushStatus(app, '1001')).delivered === 2)
+  r.handler = () => ({ status: 500, body: '' })
+  const inject = (eventType: string, content: unknown): Promise<unknown> => admin(app, 'POST', '/__mock/agents/1001/events', { eventType, content })
+  await inject('A', { n: 1 })
+  await until(async () => (await pushStatus(app, '1001')).failures === 1)
+  const failed = r.received.at(-1)!.body
+  await inject('B', { n: 2 })
+  await inject('C', { n: 3 })
+  clock.advance(10000)
+  await until(async () => (await pushStatus(app, '1001')).failures === 2)
+  t.equal(r.received.at(-1)!.body, failed, 'the retry is the failed body, not grown by B and C')
+  r.handler = OK
+  const sent = r.received.length
+  clock.advance(10000)
+  await until(async () => (await pushStatus(app, '1001')).delivered === 5)
+  t.strictSame(r.received.slice(sent).map(req => types(JSON.parse(req.body).eventList)), [['A'], ['B', 'C']])
+  t.equal(r.received[sent]!.body, failed)
+})

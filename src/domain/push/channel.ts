@@ -6,11 +6,11 @@
  * counted. At a sign-out the events still waiting get one last attempt (the last is usually
  * AgentOther_ShutdownService).
  */
-import type { Clock, TimerHandle } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import { delayOf, type FaultAction } from '../faults.js'
-import { batchSize, extendCurrentBody, judge, pushBody, pushHeaders } from './formats.js'
+import { batchSize, judge, pushBody, pushHeaders } from './formats.js'
 import type { PushOptions, PushReply, PushRequest, PushStats, PushTarget } from './types.js'
 
 /** A scenario's disturbance of one delivery: a fault rule matching operation `pushEvent`. */
@@ -43,10 +43,17 @@ export interface ChannelHost {
   /** The simulator's (seedable) random source, for delay ranges. */
   readonly random: () => number
   send(req: PushRequest): Promise<PushReply>
+  /**
+   * The error of a connection to `url` refused less than REFUSAL_MEMO_MS ago: the delivery fails
+   * the same way without a socket. Undefined: try the receiver.
+   */
+  recentRefusal(url: string): unknown
   disturbance(agentId: string): Disturbance | undefined
   /** A scenario's receiver-down window covers this agent now. */
   isDown(agentId: string): boolean
   record(d: DeliveryRecord): void
+  /** Call `channel.retry()` at `channel.retryAt` (the simulator's clock), unless it was closed. */
+  retryLater(channel: PushChannel): void
   /** Deliveries kept failing for the total failure time: sign the agent out. */
   expired(channel: PushChannel, cause: string): void
 }
@@ -59,17 +66,21 @@ export class PushChannel {
   /** Taken from the queue and not delivered yet, oldest first. */
   private pending: GatewayEvent[] = []
   private onWire = false
-  private retryTimer: TimerHandle | undefined
+  /** A retry is due at `retryAt` (the hub's retry queue calls `retry()` then). */
+  private retryPending = false
+  retryAt = 0
   /** After a failure, batches do not mix string and object contents. */
   private split = false
   private closing: 'no' | 'flush' | 'closed' = 'no'
   /** Aborts the POST on the wire when its time is up; one per channel until used (they are costly to make). */
   private abort: AbortController | undefined
   /**
-   * The body of the last POST: the first `n` pending events. A retry of the same events sends it
-   * again; a retry with more events extends it. Forgotten whenever events leave the front of `pending`.
+   * The body of the last POST: the first `n` pending events. A retry sends it again as it was
+   * (never grown by the events queued meanwhile). Forgotten whenever events leave the front of `pending`.
    */
   private lastBody: { n: number, body: string } | undefined
+  /** After a failure: how many events the failed POST carried; its retries carry no more. */
+  private retryN = 0
 
   constructor (
     private readonly host: ChannelHost,
@@ -112,7 +123,7 @@ export class PushChannel {
     if (this.closing === 'closed') { this.stats.discarded++; return }
     if (this.closing === 'flush') for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     this.trim()
-    if (!this.onWire && this.retryTimer === undefined) this.next()
+    if (!this.onWire && !this.retryPending) this.next()
   }
 
   /** The queue dropped its oldest event (it was over its cap). */
@@ -126,8 +137,8 @@ export class PushChannel {
   /** Sign-out: with `flush`, what still waits gets one last attempt (no retries); else it is discarded. */
   close (flush: boolean): void {
     if (this.closing !== 'no') return
-    this.retryTimer?.cancel()
-    this.retryTimer = undefined
+    // A queued retry of a closed channel is skipped by the hub.
+    this.retryPending = false
     for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     if (flush && this.pending.length > 0) {
       this.closing = 'flush'
@@ -158,7 +169,8 @@ export class PushChannel {
   }
 
   private next (): void {
-    const max = this.target.variant === 'current' ? this.host.opts.maxBatch : 1
+    const batch = this.target.variant === 'current' ? this.host.opts.maxBatch : 1
+    const max = this.retryN > 0 ? Math.min(batch, this.retryN) : batch
     if (this.closing === 'no') {
       while (this.pending.length < max) {
         const e = this.queue.take()
@@ -199,15 +211,11 @@ export class PushChannel {
     this.settle(n, outcome)
   }
 
-  /** The POST body of the first `n` pending events: each event serialised once for all the retries of a batch. */
+  /** The POST body of the first `n` pending events: serialised once for all the retries of a batch. */
   private bodyOf (n: number): string {
     const last = this.lastBody
     if (last !== undefined && last.n === n) return last.body
-    const withGenTime = this.host.opts.eventGenTime
-    const extend = this.target.variant === 'current' && last !== undefined && last.n < n
-    const body = extend
-      ? extendCurrentBody(this.agentId, last.body, this.pending, last.n, n, withGenTime)
-      : pushBody(this.target, this.agentId, n === this.pending.length ? this.pending : this.pending.slice(0, n), withGenTime)
+    const body = pushBody(this.target, this.agentId, n === this.pending.length ? this.pending : this.pending.slice(0, n), this.host.opts.eventGenTime)
     this.lastBody = { n, body }
     return body
   }
@@ -226,7 +234,10 @@ export class PushChannel {
     let error: string | undefined
     let ok = false
     const simulated = this.simulatedFailure(d)
-    if (simulated !== undefined) {
+    const refusal = simulated === undefined ? host.recentRefusal(this.target.url) : undefined
+    if (refusal !== undefined) {
+      error = describe(refusal)
+    } else if (simulated !== undefined) {
       if (simulated.hang) await this.sleep(host.opts.timeoutMs)
       status = simulated.status
       retcode = simulated.retcode
@@ -282,6 +293,7 @@ export class PushChannel {
     const s = this.stats
     if (outcome.ok || !this.retries || this.closing === 'flush') {
       this.lastBody = undefined
+      this.retryN = 0
       this.pending.splice(0, n)
       if (outcome.dropped) s.dropped += n
       else if (outcome.ok) s.delivered += n
@@ -294,6 +306,7 @@ export class PushChannel {
       return
     }
     this.split = true
+    this.retryN = n
     const failingFor = this.host.clock.now() - (s.failingSince ?? this.host.clock.now())
     if (this.host.opts.failTotalMs > 0 && failingFor >= this.host.opts.failTotalMs) {
       s.signedOutBy = `push failing for ${failingFor} ms`
@@ -303,11 +316,20 @@ export class PushChannel {
     }
     this.trim()
     s.state = 'waiting-retry'
-    this.retryTimer = this.host.clock.setTimer(this.host.opts.retryIntervalMs, () => {
-      this.retryTimer = undefined
-      s.retries++
-      this.next()
-    })
+    this.retryPending = true
+    this.retryAt = this.host.clock.now() + this.host.opts.retryIntervalMs
+    this.host.retryLater(this)
+  }
+
+  /** Still waiting for its retry (not closed meanwhile). */
+  get waitingRetry (): boolean { return this.retryPending }
+
+  /** The retry interval is over: send again. */
+  retry (): void {
+    if (!this.retryPending) return
+    this.retryPending = false
+    this.stats.retries++
+    this.next()
   }
 }
 

@@ -26,7 +26,7 @@ export function batchSize (variant: PushTarget['variant'], pending: readonly Gat
 export function pushBody (target: PushTarget, agentId: string, events: readonly GatewayEvent[], withGenTime: boolean): string {
   switch (target.variant) {
     case 'current':
-      return currentBody(agentId, eventListItems(events, 0, events.length, withGenTime, ''))
+      return currentBody(agentId, events, withGenTime)
     case 'legacy':
       // Exactly the poll's keys: strict Jackson receivers refuse any other (§D5.2, client P).
       return pollAnswerJson(events[0]!, false)
@@ -38,26 +38,11 @@ export function pushBody (target: PushTarget, agentId: string, events: readonly 
   }
 }
 
-/** The current variant's body around the `eventList` items. */
-export function currentBody (agentId: string, items: string): string {
-  return `${currentHead(agentId)}${items}]}`
-}
-
-const currentHead = (agentId: string): string => `{"workNo":${JSON.stringify(agentId)},"eventList":[`
-
-/**
- * `body` (a current-variant body of events[0..from)) with events[from..to) added: the items are
- * taken out of it as a slice (no copy), so a retry keeps one body in memory, not two.
- */
-export function extendCurrentBody (agentId: string, body: string, events: readonly GatewayEvent[], from: number, to: number, withGenTime: boolean): string {
-  const items = from === 0 ? '' : body.slice(currentHead(agentId).length, -2)
-  return currentBody(agentId, eventListItems(events, from, to, withGenTime, items))
-}
-
-/** `items` (the JSON of events[0..from), comma-separated) extended with events[from..to). */
-export function eventListItems (events: readonly GatewayEvent[], from: number, to: number, withGenTime: boolean, items: string): string {
-  for (let i = from; i < to; i++) items += (i === 0 ? '' : ',') + eventJson(events[i]!, withGenTime)
-  return items
+/** The current variant's body: `{"workNo", "eventList": [...]}`, oldest event first. */
+function currentBody (agentId: string, events: readonly GatewayEvent[], withGenTime: boolean): string {
+  let items = ''
+  for (let i = 0; i < events.length; i++) items += (i === 0 ? '' : ',') + eventJson(events[i]!, withGenTime)
+  return `{"workNo":${JSON.stringify(agentId)},"eventList":[${items}]}`
 }
 
 export function pushHeaders (target: PushTarget, guid: string): Record<string, string> {

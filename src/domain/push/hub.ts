@@ -4,12 +4,13 @@
  * after sign-out), applies scenario disturbances and reports each POST to the journal and log.
  * HTTP goes through the injected PushSender.
  */
-import type { Clock } from '../clock.js'
+import type { Clock, TimerHandle } from '../clock.js'
 import { fail } from '../errors.js'
 import { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import type { FaultEngine } from '../faults.js'
 import { scrubBody, type JournalEntry } from '../journal.js'
+import { Ring } from '../ring.js'
 import { PushChannel, type ChannelHost, type DeliveryRecord, type Disturbance } from './channel.js'
 import { redactUrl } from './formats.js'
 import type { PushOptions, PushReply, PushRequest, PushSender, PushStats, PushTarget } from './types.js'
@@ -44,6 +45,11 @@ export interface PushSignIn {
 const TOKEN_RE = /^[A-Za-z0-9_-]{1,50}$/
 /** Status kept for this many signed-out agents (oldest forgotten first). */
 const KEPT_STATS = 10000
+/**
+ * A refused connection to a receiver URL is remembered this long (simulator time): deliveries to
+ * the same URL meanwhile fail the same way without opening a socket (docs/decisions.md).
+ */
+export const REFUSAL_MEMO_MS = 20
 
 export class PushHub implements ChannelHost {
   readonly clock: Clock
@@ -56,6 +62,15 @@ export class PushHub implements ChannelHost {
   private readonly mirrors = new Map<string, { channel: PushChannel, queue: EventQueue }>()
   private downUntilAll = 0
   private readonly downUntil = new Map<string, number>()
+  /**
+   * Channels waiting for their retry, in due order (the retry interval is fixed for the hub's life
+   * and the clock never goes back, so arrival order is due order): one clock timer for the head
+   * instead of a timer per failed POST.
+   */
+  private readonly retries = new Ring<PushChannel>(Number.MAX_SAFE_INTEGER)
+  private retryTimer: TimerHandle | undefined
+  /** Receiver URLs whose port refused a connection lately: when, and the error. */
+  private readonly refused = new Map<string, { at: number, error: unknown }>()
 
   constructor (private readonly deps: PushHubDeps) {
     this.clock = deps.clock
@@ -141,11 +156,35 @@ export class PushHub implements ChannelHost {
     this.channels.clear()
     this.downUntil.clear()
     this.downUntilAll = 0
+    this.refused.clear()
   }
 
   // ---- ChannelHost ---------------------------------------------------------------------------
 
-  send (req: PushRequest): Promise<PushReply> { return this.deps.sender.send(req) }
+  recentRefusal (url: string): unknown {
+    if (this.refused.size === 0) return undefined
+    const r = this.refused.get(url)
+    if (r === undefined) return undefined
+    const now = this.clock.now()
+    if (now - r.at < REFUSAL_MEMO_MS) return r.error
+    // This delivery tries the port again; the ones meanwhile keep failing until it answers.
+    r.at = now
+    return undefined
+  }
+
+  send (req: PushRequest): Promise<PushReply> {
+    const url = req.url
+    return this.deps.sender.send(req).then((reply) => {
+      if (this.refused.size > 0) this.refused.delete(url)
+      return reply
+    }, (err: unknown) => {
+      if (isRefused(err)) {
+        if (this.refused.size >= KEPT_STATS) this.refused.clear()
+        this.refused.set(url, { at: this.clock.now(), error: err })
+      } else if (this.refused.size > 0) this.refused.delete(url)
+      throw err
+    })
+  }
 
   isDown (agentId: string): boolean {
     const now = this.clock.now()
@@ -159,6 +198,28 @@ export class PushHub implements ChannelHost {
     return rule === undefined ? undefined : { rule: rule.name ?? rule.id, action: rule.action }
   }
 
+  retryLater (channel: PushChannel): void {
+    this.retries.push(channel)
+    if (this.retryTimer === undefined) this.armRetries()
+  }
+
+  /** Runs the retries that are due, then waits for the next one. */
+  private readonly runRetries = (): void => {
+    this.retryTimer = undefined
+    const now = this.clock.now()
+    for (let c = this.retries.first(); c !== undefined; c = this.retries.first()) {
+      if (c.waitingRetry && c.retryAt > now) break
+      this.retries.shift()
+      c.retry()
+    }
+    this.armRetries()
+  }
+
+  private armRetries (): void {
+    const head = this.retries.first()
+    if (head !== undefined) this.retryTimer = this.clock.setTimer(head.retryAt - this.clock.now(), this.runRetries)
+  }
+
   expired (channel: PushChannel, cause: string): void {
     this.deps.log.warn({ agent: channel.agentId, url: channel.stats.url, cause }, 'push failing too long: agent signed out')
     this.deps.signOut(channel, cause)
@@ -168,24 +229,7 @@ export class PushHub implements ChannelHost {
     const log = this.deps.log
     if (d.error !== undefined) log.warn({ agent: d.agentId, op: 'pushEvent', url: d.shown.url, status: d.status, error: d.error, events: d.events }, 'pushEvent failed')
     else log.debug?.({ agent: d.agentId, op: 'pushEvent', status: d.status, events: d.events, ms: round(d.latencyMs) }, 'pushEvent')
-    const recorder = this.recorder
-    if (recorder === undefined) return
-    recorder({
-      seq: 0,
-      time: d.time,
-      method: 'POST',
-      path: d.shown.path,
-      // Shared by the channel's entries (split once): read, never changed.
-      query: d.shown.query as Record<string, string>,
-      operation: 'pushEvent',
-      agent: d.agentId,
-      status: d.status,
-      retcode: d.retcode ?? (d.error === undefined ? undefined : `push:${d.error}`),
-      durationMs: round(d.latencyMs),
-      rule: d.rule,
-      // Parsed only when read (a journal query or verify): deliveries are the hot path.
-      get body () { return scrubBody(JSON.parse(d.body)) }
-    })
+    this.recorder?.(new PushJournalEntry(d))
   }
 
   private keep (agentId: string, channel: PushChannel): void {
@@ -195,11 +239,57 @@ export class PushHub implements ChannelHost {
   }
 }
 
+/**
+ * A delivery as the journal keeps it: one object per POST (deliveries are the hot path: with
+ * thousands of agents retrying, closures and copies per entry were most of the garbage). The
+ * body is parsed and scrubbed only when read (a journal query or verify).
+ */
+class PushJournalEntry implements JournalEntry {
+  seq = 0
+  readonly time: number
+  readonly method = 'POST'
+  readonly path: string
+  readonly query: Record<string, string>
+  readonly operation = 'pushEvent'
+  readonly agent: string
+  readonly status: number
+  readonly retcode: string | undefined
+  readonly durationMs: number
+  readonly rule: string | undefined
+  private readonly raw: string
+
+  constructor (d: DeliveryRecord) {
+    this.time = d.time
+    this.path = d.shown.path
+    // Shared by the channel's entries (split once): read, never changed.
+    this.query = d.shown.query as Record<string, string>
+    this.agent = d.agentId
+    this.status = d.status
+    this.retcode = d.retcode ?? (d.error === undefined ? undefined : `push:${d.error}`)
+    this.durationMs = round(d.latencyMs)
+    this.rule = d.rule
+    this.raw = d.body
+  }
+
+  get body (): unknown { return scrubBody(JSON.parse(this.raw)) }
+
+  /** The journal's plain shape (the body read, the raw text left out), for JSON.stringify. */
+  toJSON (): JournalEntry {
+    const { seq, time, method, path, query, operation, agent, status, retcode, durationMs, rule, body } = this
+    return { seq, time, method, path, query, operation, agent, status, retcode, durationMs, rule, body }
+  }
+}
+
 /** A channel's counters plus the events still waiting. */
 export type PushStatus = PushStats & { pending: number }
 
 function statusOf (c: PushChannel): PushStatus { return { ...c.stats, pending: c.pendingCount } }
 
+/** The receiver's port refused the connection (nothing listens): Node's ECONNREFUSED, as undici passes it on. */
+function isRefused (err: unknown): boolean {
+  const e = err as { code?: unknown, cause?: { code?: unknown } } | null
+  return e?.code === 'ECONNREFUSED' || e?.cause?.code === 'ECONNREFUSED'
+}
 function nonEmpty (s: string | undefined): string | undefined { return s === undefined || s.trim() === '' ? undefined : s.trim() }
 function withoutQuery (url: string): string { const i = url.indexOf('?'); return i < 0 ? url : url.slice(0, i) }
 function round (ms: number): number { return Math.round(ms * 100) / 100 }

@@ -1,0 +1,90 @@
+/**
+ * A receiver port that refuses connections (issue #12, workload j): the refusal is remembered for
+ * REFUSAL_MEMO_MS of the simulator's clock, so thousands of agents retrying against one dead port
+ * fail without a socket each; the first delivery after that tries the port again, and the ones
+ * sent while that try is out fail with it. Exact counts of connection attempts through a
+ * PushSender that stands in for the network (docs/decisions.md).
+ */
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { ManualClock } from '../../src/domain/clock.js'
+import { REFUSAL_MEMO_MS } from '../../src/domain/push/hub.js'
+import type { PushReply, PushRequest, PushSender } from '../../src/domain/push/types.js'
+import { until } from '../helper.js'
+import { current, pushSignIn, pushStatus } from '../fixtures/receivers.js'
+
+/** Stands in for the network: records every connection attempt; a port is up or refuses. */
+class Network implements PushSender {
+  readonly attempts: string[] = []
+  readonly up = new Set<string>()
+  async send (req: PushRequest): Promise<PushReply> {
+    this.attempts.push(req.url)
+    if (!this.up.has(req.url)) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+    return { status: 200, body: '{"message":"success","retcode":"0"}' }
+  }
+}
+
+const A = 'http://127.0.0.1:9/a'
+const B = 'http://127.0.0.1:9/b'
+
+t.test('a refused port is remembered for 20 ms of the clock; the next delivery tries it again', async (t) => {
+  t.equal(REFUSAL_MEMO_MS, 20)
+  const clock = new ManualClock()
+  const net = new Network()
+  const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: net })
+  t.teardown(() => app.close())
+  const failed = async (id: string, n: number): Promise<void> => { await until(async () => (await pushStatus(app, id)).failures === n, `${id}: ${n} failures`) }
+
+  await pushSignIn(app, '1001', current(A))
+  await failed('1001', 1)
+  t.strictSame(net.attempts, [A], 'the first delivery tries the port')
+  t.match((await pushStatus(app, '1001')).lastError, /^connect ECONNREFUSED 127\.0\.0\.1:9$/)
+
+  await pushSignIn(app, '1002', current(A))
+  await failed('1002', 1)
+  t.strictSame(net.attempts, [A], 'a delivery to the same URL at the same time fails without an attempt')
+  t.equal((await pushStatus(app, '1002')).lastError, (await pushStatus(app, '1001')).lastError, 'with the same error')
+
+  await pushSignIn(app, '1003', current(B))
+  await failed('1003', 1)
+  t.strictSame(net.attempts, [A, B], 'another URL is tried on its own')
+
+  clock.advance(REFUSAL_MEMO_MS - 1)
+  await pushSignIn(app, '1004', current(A))
+  await failed('1004', 1)
+  t.strictSame(net.attempts, [A, B], '19 ms later: still remembered')
+  clock.advance(1)
+  await pushSignIn(app, '1005', current(A))
+  await failed('1005', 1)
+  t.strictSame(net.attempts, [A, B, A], '20 ms later: the port is tried again (and refuses again)')
+
+  // Both ports come back. 1001-1003 retry at +10 s in one go: 1001 tries A, 1002 meets that try
+  // still out and fails with it, 1003 tries B. Each retry carries the failed POST's one event (the
+  // sign-in's first); the second follows once it is delivered. 1004 and 1005 retry 20 ms later.
+  net.up.add(A)
+  net.up.add(B)
+  clock.advance(10000 - REFUSAL_MEMO_MS)
+  await until(async () => (await pushStatus(app, '1001')).delivered === 2 && (await pushStatus(app, '1003')).delivered === 2, 'retries delivered')
+  await failed('1002', 2)
+  t.strictSame(net.attempts, [A, B, A, /* retries */ A, B, /* second events */ A, B])
+  clock.advance(REFUSAL_MEMO_MS)
+  await until(async () => (await pushStatus(app, '1004')).delivered === 2 && (await pushStatus(app, '1005')).delivered === 2, 'later retries delivered')
+  t.strictSame(net.attempts.slice(7), [A, A, A, A], 'a success forgets the refusal: each delivery goes out')
+  clock.advance(10000 - REFUSAL_MEMO_MS)
+  await until(async () => (await pushStatus(app, '1002')).delivered === 2, '1002 delivered at its next retry')
+  t.match(await pushStatus(app, '1002'), { failures: 2, retries: 2, pending: 0, state: 'idle' })
+})
+
+t.test('only a refused connection is remembered: other failures try the receiver each time', async (t) => {
+  const clock = new ManualClock()
+  let calls = 0
+  const sender: PushSender = {
+    async send (): Promise<PushReply> { calls++; throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }
+  }
+  const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: sender })
+  t.teardown(() => app.close())
+  await pushSignIn(app, '1001', current(A))
+  await pushSignIn(app, '1002', current(A))
+  await until(async () => (await pushStatus(app, '1001')).failures === 1 && (await pushStatus(app, '1002')).failures === 1)
+  t.equal(calls, 2)
+})
