@@ -8,8 +8,8 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import t from 'tap'
-import { admin, build, call, until } from '../helper.js'
-import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, type Handler } from '../fixtures/receivers.js'
+import { admin, build, call, until, type TestCtx } from '../helper.js'
+import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, type Handler, type Receiver } from '../fixtures/receivers.js'
 
 const OK: Handler = springReceiver(['1001'])
 const types = (events: Array<{ eventType: string }>): string[] => events.map(e => e.eventType)
@@ -126,13 +126,19 @@ t.test('while failing, events wait in the bounded queue; past the cap the oldest
   t.equal(after.delivered + after.dropped, 22, 'every event delivered or counted as dropped')
 })
 
-t.test('after a failure a batch never mixes string and object contents (client M cannot bind a string)', async (t) => {
+/** Agent 1001 signed in and its sign-in events delivered; then the receiver answers HTTP 500. */
+async function signedInThenFailing (t: Parameters<typeof receiverFor>[0]): Promise<TestCtx & { r: Receiver, inject: (eventType: string, content: unknown) => Promise<unknown> }> {
   const r = await receiverFor(t, OK)
   const { app, clock } = await build(t)
   await pushSignIn(app, '1001', current(`${r.url}/cb`))
   await until(async () => (await pushStatus(app, '1001')).delivered === 2)
   r.handler = () => ({ status: 500, body: '' })
   const inject = (eventType: string, content: unknown): Promise<unknown> => admin(app, 'POST', '/__mock/agents/1001/events', { eventType, content })
+  return { r, app, clock, inject }
+}
+
+t.test('after a failure a batch never mixes string and object contents (client M cannot bind a string)', async (t) => {
+  const { r, app, clock, inject } = await signedInThenFailing(t)
   await inject('AgentEvent_Talking', { callid: 'a' })
   await until(async () => (await pushStatus(app, '1001')).failures === 1)
   await inject('AgentEvent_Call_Release', 'a')
@@ -175,12 +181,7 @@ t.test('handshake: a service_token header with special characters is refused wit
 })
 
 t.test('a retry sends the failed POST again byte for byte; events queued meanwhile follow in the next POST', async (t) => {
-  const r = await receiverFor(t, OK)
-  const { app, clock } = await build(t)
-  await pushSignIn(app, '1001', current(`${r.url}/cb`))
-  await until(async () => (await pushStatus(app, '1001')).delivered === 2)
-  r.handler = () => ({ status: 500, body: '' })
-  const inject = (eventType: string, content: unknown): Promise<unknown> => admin(app, 'POST', '/__mock/agents/1001/events', { eventType, content })
+  const { r, app, clock, inject } = await signedInThenFailing(t)
   await inject('A', { n: 1 })
   await until(async () => (await pushStatus(app, '1001')).failures === 1)
   const failed = r.received.at(-1)!.body
