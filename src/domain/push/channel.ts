@@ -44,10 +44,11 @@ export interface ChannelHost {
   readonly random: () => number
   send(req: PushRequest): Promise<PushReply>
   /**
-   * The error of a connection to `url` refused less than REFUSAL_MEMO_MS ago: the delivery fails
-   * the same way without a socket. Undefined: try the receiver.
+   * Before a delivery to `url`: `{error}` of a connection refused less than REFUSAL_MEMO_MS ago
+   * (fail the same way, no socket); a promise while another delivery tries the port again (its
+   * outcome: the new refusal, or undefined when the port answered); undefined: try the receiver.
    */
-  recentRefusal(url: string): unknown
+  recentRefusal(url: string): { error: unknown } | Promise<{ error: unknown } | undefined> | undefined
   disturbance(agentId: string): Disturbance | undefined
   /** A scenario's receiver-down window covers this agent now. */
   isDown(agentId: string): boolean
@@ -234,9 +235,10 @@ export class PushChannel {
     let error: string | undefined
     let ok = false
     const simulated = this.simulatedFailure(d)
-    const refusal = simulated === undefined ? host.recentRefusal(this.target.url) : undefined
+    let refusal = simulated === undefined ? host.recentRefusal(this.target.url) : undefined
+    if (refusal instanceof Promise) refusal = await refusal
     if (refusal !== undefined) {
-      error = describe(refusal)
+      error = describe(refusal.error)
     } else if (simulated !== undefined) {
       if (simulated.hang) await this.sleep(host.opts.timeoutMs)
       status = simulated.status

@@ -69,8 +69,13 @@ export class PushHub implements ChannelHost {
    */
   private readonly retries = new Ring<PushChannel>(Number.MAX_SAFE_INTEGER)
   private retryTimer: TimerHandle | undefined
-  /** Receiver URLs whose port refused a connection lately: when, and the error. */
-  private readonly refused = new Map<string, { at: number, error: unknown }>()
+  /**
+   * Receiver URLs whose port refused a connection lately: when, the error, and the delivery
+   * trying the port again (the others wait for its outcome).
+   */
+  private readonly refused = new Map<string, Refusal>()
+  /** The due time the retry timer was armed for (a wall clock stepping back must not hold retries). */
+  private retriesArmedFor = 0
 
   constructor (private readonly deps: PushHubDeps) {
     this.clock = deps.clock
@@ -161,29 +166,43 @@ export class PushHub implements ChannelHost {
 
   // ---- ChannelHost ---------------------------------------------------------------------------
 
-  recentRefusal (url: string): unknown {
+  recentRefusal (url: string): { error: unknown } | Promise<{ error: unknown } | undefined> | undefined {
     if (this.refused.size === 0) return undefined
     const r = this.refused.get(url)
     if (r === undefined) return undefined
-    const now = this.clock.now()
-    if (now - r.at < REFUSAL_MEMO_MS) return r.error
-    // This delivery tries the port again; the ones meanwhile keep failing until it answers.
-    r.at = now
+    if (r.probe !== undefined) return r.probe.promise
+    const age = this.clock.now() - r.at
+    if (age >= 0 && age < REFUSAL_MEMO_MS) return { error: r.error }
+    // This delivery tries the port again; the ones meanwhile wait for what it finds.
+    let settle!: (outcome: { error: unknown } | undefined) => void
+    const promise = new Promise<{ error: unknown } | undefined>(resolve => { settle = resolve })
+    r.probe = { promise, settle }
     return undefined
   }
 
   send (req: PushRequest): Promise<PushReply> {
     const url = req.url
     return this.deps.sender.send(req).then((reply) => {
-      if (this.refused.size > 0) this.refused.delete(url)
+      this.forgetRefusal(url)
       return reply
     }, (err: unknown) => {
       if (isRefused(err)) {
-        if (this.refused.size >= KEPT_STATS) this.refused.clear()
-        this.refused.set(url, { at: this.clock.now(), error: err })
-      } else if (this.refused.size > 0) this.refused.delete(url)
+        const before = this.refused.get(url)
+        if (before === undefined && this.refused.size >= KEPT_STATS) this.refused.clear()
+        this.refused.set(url, { at: this.clock.now(), error: err, probe: undefined })
+        before?.probe?.settle({ error: err })
+      } else this.forgetRefusal(url)
       throw err
     })
+  }
+
+  /** The port answered (or failed otherwise): deliveries waiting on this try go ahead. */
+  private forgetRefusal (url: string): void {
+    if (this.refused.size === 0) return
+    const r = this.refused.get(url)
+    if (r === undefined) return
+    this.refused.delete(url)
+    r.probe?.settle(undefined)
   }
 
   isDown (agentId: string): boolean {
@@ -206,18 +225,23 @@ export class PushHub implements ChannelHost {
   /** Runs the retries that are due, then waits for the next one. */
   private readonly runRetries = (): void => {
     this.retryTimer = undefined
-    const now = this.clock.now()
-    for (let c = this.retries.first(); c !== undefined; c = this.retries.first()) {
-      if (c.waitingRetry && c.retryAt > now) break
-      this.retries.shift()
-      c.retry()
+    const due = Math.max(this.clock.now(), this.retriesArmedFor)
+    try {
+      for (let c = this.retries.first(); c !== undefined; c = this.retries.first()) {
+        if (c.waitingRetry && c.retryAt > due) break
+        this.retries.shift()
+        c.retry()
+      }
+    } finally {
+      this.armRetries()
     }
-    this.armRetries()
   }
 
   private armRetries (): void {
     const head = this.retries.first()
-    if (head !== undefined) this.retryTimer = this.clock.setTimer(head.retryAt - this.clock.now(), this.runRetries)
+    if (head === undefined) return
+    this.retriesArmedFor = head.retryAt
+    this.retryTimer = this.clock.setTimer(head.retryAt - this.clock.now(), this.runRetries)
   }
 
   expired (channel: PushChannel, cause: string): void {
@@ -284,6 +308,13 @@ class PushJournalEntry implements JournalEntry {
 export type PushStatus = PushStats & { pending: number }
 
 function statusOf (c: PushChannel): PushStatus { return { ...c.stats, pending: c.pendingCount } }
+
+/** A refused connection remembered; `probe`: a delivery trying the port again, and how to tell its waiters. */
+interface Refusal {
+  at: number
+  error: unknown
+  probe: { promise: Promise<{ error: unknown } | undefined>, settle: (outcome: { error: unknown } | undefined) => void } | undefined
+}
 
 /** The receiver's port refused the connection (nothing listens): Node's ECONNREFUSED, as undici passes it on. */
 function isRefused (err: unknown): boolean {
