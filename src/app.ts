@@ -128,7 +128,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   app.server.on('checkExpectation', expectationFailed)
   const log = app.log
   if (config.pushUrl !== '' && !/^https?:\/\/\S+$/.test(config.pushUrl)) throw new Error(`--push-url: expected an http or https URL, got '${config.pushUrl}'`)
-  const pushSender = opts.pushSender ?? createUndiciSender({ insecure: config.pushInsecure, caFile: config.pushCaFile })
+  const pushSender = opts.pushSender ?? createUndiciSender({ insecure: config.pushInsecure, caFile: config.pushCaFile, connections: config.pushConnections })
   app.addHook('onClose', async () => { await pushSender.close?.() })
   const simulator = new Simulator({
     clock: opts.clock ?? (config.clock === 'virtual' ? new ManualClock(Date.now()) : new RealClock()),
@@ -148,6 +148,7 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
       retryIntervalMs: config.pushRetryIntervalMs,
       failTotalMs: config.pushFailTotalMs,
       timeoutMs: config.pushTimeoutMs,
+      connections: config.pushConnections,
       whitelist: config.pushWhitelist.flatMap(u => u.split(';')).map(u => u.trim()).filter(u => u !== ''),
       serverUrl: config.pushUrl,
       serverFormat: config.pushFormat,

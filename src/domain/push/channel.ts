@@ -53,6 +53,13 @@ export interface ChannelHost {
   /** A scenario's receiver-down window covers this agent now. */
   isDown(agentId: string): boolean
   record(d: DeliveryRecord): void
+  /**
+   * A connection to the channel's receiver URL for one POST: true = take it now; false = the
+   * channel is queued and its `granted()` is called when one is released.
+   */
+  acquire(channel: PushChannel): boolean
+  /** A POST to `url` ended: its connection goes to the next channel waiting, or is freed. */
+  release(url: string): void
   /** Call `channel.retry()` at `channel.retryAt` (the simulator's clock), unless it was closed. */
   retryLater(channel: PushChannel): void
   /** Deliveries kept failing for the total failure time: sign the agent out. */
@@ -67,6 +74,8 @@ export class PushChannel {
   /** Taken from the queue and not delivered yet, oldest first. */
   private pending: GatewayEvent[] = []
   private onWire = false
+  /** Waiting for one of the receiver URL's connections (the hub calls `granted()`). */
+  private waitingSlot = false
   /** A retry is due at `retryAt` (the hub's retry queue calls `retry()` then). */
   private retryPending = false
   retryAt = 0
@@ -124,7 +133,7 @@ export class PushChannel {
     if (this.closing === 'closed') { this.stats.discarded++; return }
     if (this.closing === 'flush') for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     this.trim()
-    if (!this.onWire && !this.retryPending) this.next()
+    if (!this.onWire && !this.retryPending && !this.waitingSlot) this.next()
   }
 
   /** The queue dropped its oldest event (it was over its cap). */
@@ -143,7 +152,7 @@ export class PushChannel {
     for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     if (flush && this.pending.length > 0) {
       this.closing = 'flush'
-      if (!this.onWire) this.next()
+      if (!this.onWire && !this.waitingSlot) this.next()
       return
     }
     this.finish()
@@ -170,27 +179,67 @@ export class PushChannel {
   }
 
   private next (): void {
-    const batch = this.target.variant === 'current' ? this.host.opts.maxBatch : 1
-    const max = this.retryN > 0 ? Math.min(batch, this.retryN) : batch
+    if (this.fill() === 0) { this.nothingToSend(); return }
+    if (!this.host.acquire(this)) {
+      // Every connection to this receiver is busy: events keep queueing and go out together.
+      this.waitingSlot = true
+      this.stats.state = 'sending'
+      return
+    }
+    this.start()
+  }
+
+  /**
+   * A connection to the receiver is free for this channel (it waited for one): send what waits
+   * now. False when it has nothing to send any more (closed meanwhile), so the hub passes it on.
+   */
+  granted (): boolean {
+    this.waitingSlot = false
+    if (this.closing === 'closed') return false
+    if (this.fill() === 0) { this.nothingToSend(); return false }
+    this.start()
+    return true
+  }
+
+  /** Moves queued events into `pending` up to one POST's worth; how many wait to be sent. */
+  private fill (): number {
     if (this.closing === 'no') {
+      const max = this.batchMax()
       while (this.pending.length < max) {
         const e = this.queue.take()
         if (e === undefined) break
         this.pending.push(e)
       }
     }
-    if (this.pending.length === 0) {
-      if (this.closing === 'flush') this.finish()
-      else this.stats.state = 'idle'
-      return
-    }
+    return this.pending.length
+  }
+
+  private nothingToSend (): void {
+    if (this.closing === 'flush') this.finish()
+    else if (this.closing === 'no') this.stats.state = 'idle'
+  }
+
+  /** Events one POST carries: a batch for the current variant, at most the failed batch on a retry. */
+  private batchMax (): number {
+    const batch = this.target.variant === 'current' ? this.host.opts.maxBatch : 1
+    return this.retryN > 0 ? Math.min(batch, this.retryN) : batch
+  }
+
+  /** Puts the first pending events on the wire (holding one of the receiver's connections). */
+  private start (): void {
     this.onWire = true
     this.stats.state = 'sending'
-    this.deliver(batchSize(this.target.variant, this.pending, max, this.split)).catch((err: Error) => {
+    this.deliver(batchSize(this.target.variant, this.pending, this.batchMax(), this.split)).catch((err: Error) => {
       // Not expected (every failure is an outcome); never leave the channel stuck on the wire.
-      this.onWire = false
+      this.offWire()
       this.stats.lastError = `internal: ${err.message}`
     })
+  }
+
+  /** The POST is over: its connection goes to the next channel waiting for this receiver. */
+  private offWire (): void {
+    this.onWire = false
+    this.host.release(this.target.url)
   }
 
   private async deliver (n: number): Promise<void> {
@@ -208,7 +257,7 @@ export class PushChannel {
       outcome = await this.post(body, n, d)
       if (outcome.ok && a !== undefined && 'duplicateNextEvent' in a) await this.post(body, n, d)
     }
-    this.onWire = false
+    this.offWire()
     this.settle(n, outcome)
   }
 

@@ -69,6 +69,8 @@ export class PushHub implements ChannelHost {
    */
   private readonly retries = new Ring<PushChannel>(Number.MAX_SAFE_INTEGER)
   private retryTimer: TimerHandle | undefined
+  /** Per receiver URL: POSTs on the wire, and the channels waiting for one to end (FIFO). */
+  private readonly lanes = new Map<string, { busy: number, waiting: Ring<PushChannel> }>()
   /**
    * Receiver URLs whose port refused a connection lately: when, the error, and the delivery
    * trying the port again (the others wait for its outcome).
@@ -215,6 +217,29 @@ export class PushHub implements ChannelHost {
     if (faults.size === 0) return undefined
     const rule = faults.decide({ operation: 'pushEvent', agent: agentId, fields: {} })
     return rule === undefined ? undefined : { rule: rule.name ?? rule.id, action: rule.action }
+  }
+
+  acquire (channel: PushChannel): boolean {
+    const url = channel.target.url
+    let lane = this.lanes.get(url)
+    if (lane === undefined) {
+      lane = { busy: 0, waiting: new Ring<PushChannel>(Number.MAX_SAFE_INTEGER) }
+      this.lanes.set(url, lane)
+    }
+    if (lane.busy < this.opts.connections) {
+      lane.busy++
+      return true
+    }
+    lane.waiting.push(channel)
+    return false
+  }
+
+  release (url: string): void {
+    const lane = this.lanes.get(url)
+    if (lane === undefined) return
+    for (let c = lane.waiting.shift(); c !== undefined; c = lane.waiting.shift()) if (c.granted()) return
+    lane.busy--
+    if (lane.busy <= 0) this.lanes.delete(url)
   }
 
   retryLater (channel: PushChannel): void {

@@ -40,6 +40,8 @@ export interface PushOptions {
   failTotalMs: number
   /** One delivery may take this long before it counts as failed. */
   timeoutMs: number
+  /** POSTs on the wire at once per receiver URL; further channels wait their turn (FIFO). */
+  connections: number
   /** Callback URLs allowed (compared without the query string); empty = any. */
   whitelist: string[]
   /** Server-wide push (`--push-url`): every agent's events, fire and forget. */
@@ -55,6 +57,7 @@ export const defaultPushOptions = (): PushOptions => ({
   retryIntervalMs: 10000,
   failTotalMs: 120000,
   timeoutMs: 10000,
+  connections: 64,
   whitelist: [],
   serverUrl: '',
   serverFormat: 'eventContent',
