@@ -4,6 +4,7 @@
  * sends them together when a connection frees, in FIFO order of the agents waiting (issue #12,
  * workload j). A PushSender that holds every POST until the test answers it.
  */
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
@@ -29,12 +30,18 @@ class Gate implements PushSender {
 
 const URL_A = 'http://127.0.0.1:9/cb'
 
-t.test('with 2 connections the third agent waits, then sends everything it queued meanwhile in one POST', async (t) => {
+/** Agents 1001-1003 signed in to one receiver URL with `connections`; that many POSTs on the wire. */
+async function threeAgents (t: { teardown(fn: () => unknown): void }, connections: number): Promise<{ gate: Gate, app: FastifyInstance }> {
   const gate = new Gate()
-  const app = await buildApp({ pollWaitMs: 0, pushConnections: 2 }, { clock: new ManualClock(), logger: false, pushSender: gate })
+  const app = await buildApp({ pollWaitMs: 0, pushConnections: connections }, { clock: new ManualClock(), logger: false, pushSender: gate })
   t.teardown(() => app.close())
   for (const id of ['1001', '1002', '1003']) await pushSignIn(app, id, current(URL_A))
-  await until(async () => gate.onWire.length === 2)
+  await until(async () => gate.onWire.length === connections)
+  return { gate, app }
+}
+
+t.test('with 2 connections the third agent waits, then sends everything it queued meanwhile in one POST', async (t) => {
+  const { gate, app } = await threeAgents(t, 2)
   await admin(app, 'POST', '/__mock/agents/1003/events', { eventType: 'X', content: null })
   t.strictSame(gate.sent.map(s => s.workNo), ['1001', '1002'], 'two POSTs on the wire, 1003 waits')
   t.match(await pushStatus(app, '1003'), { state: 'sending', posts: 0, pending: 3 })
@@ -56,11 +63,7 @@ t.test('with 2 connections the third agent waits, then sends everything it queue
 })
 
 t.test('an agent reset while it waits for a connection passes its turn to the next one', async (t) => {
-  const gate = new Gate()
-  const app = await buildApp({ pollWaitMs: 0, pushConnections: 1 }, { clock: new ManualClock(), logger: false, pushSender: gate })
-  t.teardown(() => app.close())
-  for (const id of ['1001', '1002', '1003']) await pushSignIn(app, id, current(URL_A))
-  await until(async () => gate.onWire.length === 1)
+  const { gate, app } = await threeAgents(t, 1)
   t.match(await pushStatus(app, '1002'), { state: 'sending', posts: 0, pending: 2 })
   await admin(app, 'POST', '/__mock/agents/1002/reset')
   t.match(await pushStatus(app, '1002'), { state: 'closed', discarded: 2 })
