@@ -14,8 +14,8 @@ export interface UndiciSenderOptions {
   insecure: boolean
   /** PEM file of a CA to trust besides Node's own. */
   caFile: string
-  /** Connections kept per receiver (origin). */
-  connections?: number
+  /** Connections kept per receiver (origin): `--push-connections`, the hub's POSTs in flight per URL. */
+  connections: number
 }
 
 /**
@@ -64,7 +64,7 @@ export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
   let dispatcher: Promise<{ agent: Dispatcher }> | undefined
   const load = (): NonNullable<typeof dispatcher> => (dispatcher ??= import('undici').then(({ Agent }) => ({
     agent: new Agent({
-      connections: opts.connections ?? 64,
+      connections: opts.connections,
       keepAliveTimeout: 30000,
       connect: {
         minVersion: 'TLSv1.2',

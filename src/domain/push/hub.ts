@@ -63,9 +63,10 @@ export class PushHub implements ChannelHost {
   private downUntilAll = 0
   private readonly downUntil = new Map<string, number>()
   /**
-   * Channels waiting for their retry, in due order (the retry interval is fixed for the hub's life
-   * and the clock never goes back, so arrival order is due order): one clock timer for the head
-   * instead of a timer per failed POST.
+   * Channels waiting for their retry, in arrival order, which is due order (the retry interval is
+   * fixed for the hub's life) unless a wall clock stepped back meanwhile: then a later arrival with
+   * an earlier due time waits for those before it. One clock timer for the head instead of a timer
+   * per failed POST.
    */
   private readonly retries = new Ring<PushChannel>(Number.MAX_SAFE_INTEGER)
   private retryTimer: TimerHandle | undefined
