@@ -178,25 +178,43 @@ export function cpuTimeMs (pid: number): number {
 }
 
 /**
- * A window of wall-clock time: how much CPU the server used in it, and which share of it the
- * server and the bench spent waiting for their CPU (taken by other processes on the machine).
+ * The machine's CPU time so far from /proc/stat's `cpu` line, in clock ticks: `steal` is the time
+ * a virtual machine's CPUs wanted to run while the host ran something else, `total` all of it.
+ */
+export function machineTicks (): { steal: number, total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!
+    const v = line.trim().split(/\s+/).slice(1, 9).map(Number)
+    return { steal: v[7] ?? 0, total: v.reduce((a, b) => a + b, 0) }
+  } catch {
+    return { steal: Number.NaN, total: Number.NaN }
+  }
+}
+
+/**
+ * A window of wall-clock time: how much CPU the server used in it, which share of it the server
+ * and the bench spent waiting for their CPU (taken by other processes on the machine), and which
+ * share of the machine's CPU time the host took away (steal; 0 on bare metal).
  */
 export class CpuWindow {
   private readonly t0 = performance.now()
   private readonly s0: number
   private readonly c0: number
   private readonly b0 = cpuWaitMs('self')
+  private readonly m0 = machineTicks()
   constructor (private readonly pid: number) {
     this.s0 = cpuWaitMs(pid)
     this.c0 = cpuTimeMs(pid)
   }
 
-  read (): { waitServer: number, waitBench: number, serverCpuMs: number } {
+  read (): { waitServer: number, waitBench: number, serverCpuMs: number, stealPct: number } {
     const wall = performance.now() - this.t0
+    const m = machineTicks()
     return {
       waitServer: (cpuWaitMs(this.pid) - this.s0) / wall * 100,
       waitBench: (cpuWaitMs('self') - this.b0) / wall * 100,
-      serverCpuMs: cpuTimeMs(this.pid) - this.c0
+      serverCpuMs: cpuTimeMs(this.pid) - this.c0,
+      stealPct: m.total > this.m0.total ? (m.steal - this.m0.steal) / (m.total - this.m0.total) * 100 : 0
     }
   }
 }

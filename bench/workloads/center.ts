@@ -4,8 +4,11 @@
  * Workload h (inbound): N agents signed in with auto answer, each holding a long poll; customers
  * arrive through `POST /__mock/customers` at a steady rate across two hotlines and talk 1 s. Timed
  * from sending the customer's call to receiving `AgentEvent_Auto_Answer` on an agent's held poll
- * (matched by the customer's number). At the end, no customer may be lost or stuck: every one
- * answered exactly once, no queue left waiting.
+ * (matched by the customer's number). Customers of the first --warmup seconds warm the server up
+ * (their first answers and releases compile the inbound path) like the warm-up of workloads a–c:
+ * they are timed apart (`warmP99`, `warmMax`) and the counted figures are the customers after them.
+ * At the end, no customer of either phase may be lost or stuck: every one answered exactly once,
+ * no queue left waiting.
  *
  * Workload i (a day on the virtual clock): 1,000 simulated colleagues, eight hours of Poisson
  * traffic at 5 customers/s; the clock is advanced hour by hour and the wall time, RSS after each
@@ -24,11 +27,11 @@ import { percentile, type Spread } from '../lib/stats.js'
 
 // ---- h ----------------------------------------------------------------------------------------
 
-export interface InboundRep { agents: number, customers: number, rate: number, p50: number, p99: number, max: number, answered: number, lost: number, stuck: number, errors: number, rssMb: number, cpuUsPerCustomer: number, serverLoopMaxMs: number, clientLoopMaxMs: number, serverGcMaxMs: number, waitServer: number, waitBench: number }
+export interface InboundRep { agents: number, customers: number, warmCustomers: number, rate: number, warmP99: number, warmMax: number, p50: number, p99: number, max: number, answered: number, lost: number, stuck: number, errors: number, rssMb: number, cpuUsPerCustomer: number, serverLoopMaxMs: number, clientLoopMaxMs: number, serverGcMaxMs: number, waitServer: number, waitBench: number, stealPct: number }
 // While customers arrive: server CPU per customer (its polls and release included), the longest
 // event-loop stall of each side, the longest GC pause of the server, CPU wait % of each side.
-const INBOUND_KEYS = ['p50', 'p99', 'max', 'answered', 'lost', 'stuck', 'errors', 'rssMb', 'cpuUsPerCustomer', 'serverLoopMaxMs', 'clientLoopMaxMs', 'serverGcMaxMs', 'waitServer', 'waitBench'] as const
-export interface InboundResult { config: string, agents: number, rate: number, seconds: number, reps: InboundRep[], summary?: Record<typeof INBOUND_KEYS[number], Spread>, notes: string[] }
+const INBOUND_KEYS = ['warmP99', 'warmMax', 'p50', 'p99', 'max', 'answered', 'lost', 'stuck', 'errors', 'rssMb', 'cpuUsPerCustomer', 'serverLoopMaxMs', 'clientLoopMaxMs', 'serverGcMaxMs', 'waitServer', 'waitBench', 'stealPct'] as const
+export interface InboundResult { config: string, agents: number, rate: number, warmupS: number, seconds: number, reps: InboundRep[], summary?: Record<typeof INBOUND_KEYS[number], Spread>, notes: string[] }
 
 const H_FLAGS = ['--inactivity-timeout-ms', '0', '--poll-wait-ms', '120000']
 const SOURCES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']
@@ -40,7 +43,7 @@ async function queues (client: Client): Promise<Queue[]> {
   return (JSON.parse(a.body) as { queues: Queue[] }).queues
 }
 
-async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: number): Promise<InboundRep> {
+async function inboundOnce (ctx: Ctx, agents: number, rate: number, warmupS: number, seconds: number): Promise<InboundRep> {
   const s = await startMock(ctx, H_FLAGS, 'h')
   const pollers = new Client(s.port, { maxSockets: agents + 16, localAddresses: SOURCES })
   const producer = new Client(s.port, { maxSockets: 64 })
@@ -50,7 +53,8 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
     const guids = await signInAll(producer, ids, 32, 300000)
     const drained = parse(await producer.request('GET', `${GW}/agentevent/allagentevent`, { guid: guids.get(ids[0]!)!, timeoutMs: 60000 }))
     if (drained.retcode !== '0') throw new Error(`allagentevent: retcode ${String(drained.retcode)}`)
-    const total = Math.round(rate * seconds)
+    const warm = Math.round(rate * warmupS)
+    const total = warm + Math.round(rate * seconds)
     const sentAt = new Float64Array(total).fill(-1)
     const answeredAt = new Float64Array(total).fill(-1)
     let duplicates = 0
@@ -73,16 +77,20 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
       await sleep(20)
     }
     await sleep(1000)
-    await s.control!.send({ cmd: 'resetLoopDelay' })
     const clientLoop = monitorEventLoopDelay({ resolution: 5 })
-    clientLoop.enable()
-    const win = new CpuWindow(s.m.pid)
+    let win: CpuWindow | undefined
     const t0 = performance.now()
     let next = 0
     while (next < total) {
       checkBudget(ctx, 'workload h: customers')
       const due = Math.min(total, Math.floor((performance.now() - t0) * rate / 1000) + 1)
       for (; next < due; next++) {
+        if (next === warm) {
+          // The counted phase starts: stalls, GC and CPU from here on.
+          await s.control!.send({ cmd: 'resetLoopDelay' })
+          clientLoop.enable()
+          win = new CpuWindow(s.m.pid)
+        }
         const i = next
         sentAt[i] = performance.now()
         producer.request('POST', '/__mock/customers', { body: { from: String(13900000000 + i), to: i % 2 === 0 ? '6001' : '6002', talkMs: 1000 }, timeoutMs: 30000 })
@@ -94,30 +102,36 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
     while (performance.now() < until && answeredAt.some(v => v < 0)) await sleep(100)
     await sleep(1500) // the last customers' talk time
     clientLoop.disable()
-    const w = win.read()
+    const w = win!.read()
     const server = await s.control!.send<MockStats>({ cmd: 'stats' })
     const q = await queues(producer)
+    const warmLatency: number[] = []
     const latency: number[] = []
-    for (let i = 0; i < total; i++) if (answeredAt[i]! >= 0 && sentAt[i]! >= 0) latency.push(answeredAt[i]! - sentAt[i]!)
+    for (let i = 0; i < total; i++) if (answeredAt[i]! >= 0 && sentAt[i]! >= 0) (i < warm ? warmLatency : latency).push(answeredAt[i]! - sentAt[i]!)
+    const answered = warmLatency.length + latency.length
     const answeredByQueues = q.reduce((n, x) => n + x.figures.answered, 0)
     return {
       agents,
-      customers: total,
+      customers: total - warm,
+      warmCustomers: warm,
       rate,
+      warmP99: percentile(warmLatency, 99),
+      warmMax: percentile(warmLatency, 100),
       p50: percentile(latency, 50),
       p99: percentile(latency, 99),
       max: percentile(latency, 100),
-      answered: latency.length,
-      lost: total - latency.length + duplicates + Math.abs(answeredByQueues - latency.length),
+      answered,
+      lost: total - answered + duplicates + Math.abs(answeredByQueues - answered),
       stuck: q.reduce((n, x) => n + x.waiting.length, 0),
       errors,
       rssMb: rssMb(s.m.pid),
-      cpuUsPerCustomer: w.serverCpuMs * 1000 / total,
+      cpuUsPerCustomer: w.serverCpuMs * 1000 / (total - warm),
       serverLoopMaxMs: server.loopDelayMaxMs,
       clientLoopMaxMs: clientLoop.max / 1e6,
       serverGcMaxMs: server.gcMaxMs,
       waitServer: w.waitServer,
-      waitBench: w.waitBench
+      waitBench: w.waitBench,
+      stealPct: w.stealPct
     }
   } finally {
     stopping = true
@@ -130,9 +144,10 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, seconds: num
 export async function runInbound (ctx: Ctx): Promise<InboundResult> {
   const agents = ctx.opts.quick ? 200 : 2000
   const rate = ctx.opts.quick ? 50 : 200
-  const seconds = ctx.opts.quick ? 2 : 10
-  const res: InboundResult = { config: `default world (2 hotlines, realFirst), auto answer, talk 1 s, ${H_FLAGS.join(' ')}`, agents, rate, seconds, reps: [], notes: [] }
-  return await repeated(ctx, res, 'h', INBOUND_KEYS, () => inboundOnce(ctx, agents, rate, seconds), r => `h: ${r.customers} customers at ${r.rate}/s to ${r.agents} agents  arrival→Auto_Answer p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  answered ${r.answered}  lost ${r.lost}  stuck ${r.stuck}  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCustomer.toFixed(0)} µs/customer  longest stall server ${r.serverLoopMaxMs.toFixed(1)} ms (GC ${r.serverGcMaxMs.toFixed(1)} ms) bench ${r.clientLoopMaxMs.toFixed(1)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
+  const seconds = ctx.opts.quick ? 2 : ctx.opts.duration
+  const warmupS = ctx.opts.warmup
+  const res: InboundResult = { config: `default world (2 hotlines, realFirst), auto answer, talk 1 s, ${H_FLAGS.join(' ')}`, agents, rate, warmupS, seconds, reps: [], notes: [] }
+  return await repeated(ctx, res, 'h', INBOUND_KEYS, () => inboundOnce(ctx, agents, rate, warmupS, seconds), r => `h: ${r.warmCustomers} warm-up customers (p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms), then ${r.customers} at ${r.rate}/s to ${r.agents} agents  arrival→Auto_Answer p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  answered ${r.answered}  lost ${r.lost}  stuck ${r.stuck}  errors ${r.errors}  rss ${r.rssMb.toFixed(0)} MB  cpu ${r.cpuUsPerCustomer.toFixed(0)} µs/customer  longest stall server ${r.serverLoopMaxMs.toFixed(1)} ms (GC ${r.serverGcMaxMs.toFixed(1)} ms) bench ${r.clientLoopMaxMs.toFixed(1)} ms  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
 }
 
 // ---- i ----------------------------------------------------------------------------------------

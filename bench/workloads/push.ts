@@ -17,7 +17,11 @@ import { percentile, type Spread } from '../lib/stats.js'
 export interface PushRep {
   agents: number
   produced: number
-  /** Events received per second while producing (steady phase). */
+  /**
+   * Delivery throughput of the steady phase: events received ÷ time from the first to the last of
+   * them. Production runs at exactly the target rate, so a mock that keeps pace measures the
+   * target whatever its (constant) latency; one that falls behind delivers its last events late.
+   */
   deliveredPerS: number
   p50: number
   p99: number
@@ -33,8 +37,10 @@ export interface PushRep {
   outOfOrder: number
   waitServer: number
   waitBench: number
+  /** Share of the machine's CPU time the host took away during the steady phase (a VM's steal). */
+  stealPct: number
 }
-const KEYS = ['produced', 'deliveredPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench'] as const
+const KEYS = ['produced', 'deliveredPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'stealPct'] as const
 export interface PushResult { config: string, agents: number, rate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[] }
 
 const RETRY_MS = 500
@@ -134,7 +140,6 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     // Steady: produce for --duration seconds, everything delivered.
     recv.recording = true
     const win = new CpuWindow(s.m.pid)
-    const t0 = performance.timeOrigin + performance.now()
     const ms = ctx.opts.duration * 1000
     await control.send({ cmd: 'produce', rate, ms })
     await sleep(ms)
@@ -143,7 +148,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
     await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
     const w = win.read()
-    const deliveredPerS = recv.received / ((recv.lastAt - t0) / 1000)
+    const deliveredPerS = (recv.received - 1) / ((recv.lastAt - recv.firstAt) / 1000)
     const rssSteadyMb = rssMb(s.m.pid)
     recv.recording = false
     const posts = recv.posts
@@ -185,7 +190,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         lost: recv.missing(final.sent),
         outOfOrder: recv.outOfOrder,
         waitServer: w.waitServer,
-        waitBench: w.waitBench
+        waitBench: w.waitBench,
+        stealPct: w.stealPct
       },
       notes
     }
@@ -197,7 +203,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
 
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
-  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  delivered ${r.deliveredPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%`)
+  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  delivered ${r.deliveredPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
 }
 
 type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }
@@ -223,10 +229,10 @@ export function pushGoals (r: PushResult, fmt: (x: number | undefined, d?: numbe
 export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: number) => string, fmt: (x: number | undefined, d?: number) => string): string[] {
   const s = r.summary
   const out = ['## j. Push delivery', '']
-  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a node:http receiver in the bench process; then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms). Config: ${r.config}.`, '')
-  out.push('| events produced | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU wait server / bench % |')
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} |`)
+  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a node:http receiver in the bench process (delivered/s: events received ÷ time from the first to the last); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms). Config: ${r.config}.`, '')
+  out.push('| events produced | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU wait server / bench % | CPU steal % (machine) |')
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
   out.push('')
   return out
