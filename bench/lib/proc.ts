@@ -214,7 +214,8 @@ export class CpuWindow {
       waitServer: (cpuWaitMs(this.pid) - this.s0) / wall * 100,
       waitBench: (cpuWaitMs('self') - this.b0) / wall * 100,
       serverCpuMs: cpuTimeMs(this.pid) - this.c0,
-      stealPct: m.total > this.m0.total ? (m.steal - this.m0.steal) / (m.total - this.m0.total) * 100 : 0
+      // NaN where /proc/stat cannot be read (not "no steal").
+      stealPct: m.total > this.m0.total ? (m.steal - this.m0.steal) / (m.total - this.m0.total) * 100 : m.total === this.m0.total ? 0 : Number.NaN
     }
   }
 }

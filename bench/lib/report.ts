@@ -118,7 +118,7 @@ export function evaluateGoals (r: Omit<Results, 'goals'>): Goal[] {
     const s = r.inbound.summary
     const p99 = s?.p99.median ?? Number.NaN
     const bad = (s?.lost.max ?? Number.NaN) + (s?.stuck.max ?? Number.NaN)
-    goals.push({ id: 'h-p99', goal: `h: ${fmt(r.inbound.agents)} auto-answer agents, ${fmt(r.inbound.rate)} customers/s, arrival→Auto_Answer p99`, target: '< 10 ms', measured: `${fmt(p99, 1)} ms`, met: Number.isFinite(p99) ? p99 < 10 : null })
+    goals.push({ id: 'h-p99', goal: `h: ${fmt(r.inbound.agents)} auto-answer agents, ${fmt(r.inbound.rate)} customers/s, arrival→Auto_Answer p99 (after the warm-up customers)`, target: '< 10 ms', measured: `${fmt(p99, 1)} ms (warm-up customers: ${fmt(s?.warmP99.median, 1)} ms)`, met: Number.isFinite(p99) ? p99 < 10 : null })
     goals.push({ id: 'h-lost', goal: 'h: customers lost or stuck', target: '0', measured: fmt(bad), met: Number.isFinite(bad) ? bad === 0 : null })
   }
   if (r.day !== undefined) {

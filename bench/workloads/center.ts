@@ -86,8 +86,9 @@ async function inboundOnce (ctx: Ctx, agents: number, rate: number, warmupS: num
       const due = Math.min(total, Math.floor((performance.now() - t0) * rate / 1000) + 1)
       for (; next < due; next++) {
         if (next === warm) {
-          // The counted phase starts: stalls, GC and CPU from here on.
-          await s.control!.send({ cmd: 'resetLoopDelay' })
+          // The counted phase starts: stalls, GC and CPU from here on (not awaited: the customers
+          // due meanwhile go out on time).
+          s.control!.send({ cmd: 'resetLoopDelay' }).catch(() => { errors++ })
           clientLoop.enable()
           win = new CpuWindow(s.m.pid)
         }
