@@ -60,7 +60,7 @@ class Receiver {
   posts = 0
   latency: number[] = []
   recording = false
-  firstAt = -1
+  /** When the last event arrived (any phase). */
   lastAt = -1
   /** Events of the current phase, and when its first and last arrived. */
   phase = { n: 0, firstAt: -1, lastAt: -1 }
@@ -107,7 +107,6 @@ class Receiver {
       if (e.content.s > want) this.outOfOrder++
       this.next.set(e.workNo, e.content.s + 1)
       this.received++
-      if (this.firstAt < 0) this.firstAt = at
       this.lastAt = at
       const p = this.phase
       p.n++
