@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { rootCertificates } from 'node:tls'
 import type { Dispatcher } from 'undici'
-import type { PushReply, PushRequest, PushSender } from '../domain/push/types.js'
+import type { PushCall, PushDone, PushPost, PushPoster } from '../domain/push/types.js'
 
 export interface UndiciSenderOptions {
   /** Accept any receiver certificate (self-signed, wrong host). */
@@ -19,53 +19,67 @@ export interface UndiciSenderOptions {
 }
 
 /**
- * Reads one answer whole (the connection goes back to the pool only then) through undici's
- * dispatch handler: no response stream, no promise per chunk, no AbortController (the channel's
- * signal is listened to while the POST is on the wire). Pushes are the hot path of workload j.
+ * One POST through undici's dispatch handler, and the handle that aborts it: no response stream,
+ * no promise, no AbortSignal (the hub's timeout sweep calls `abort`). Reads the answer whole (the
+ * connection goes back to the pool only then). Pushes are the hot path of workload j.
  */
-class ReplyReader implements Dispatcher.DispatchHandler {
+class ReplyReader implements Dispatcher.DispatchHandler, PushCall {
   private status = 0
-  private readonly chunks: Buffer[] = []
+  private chunk: Buffer | undefined
+  private chunks: Buffer[] | undefined
   private controller: Dispatcher.DispatchController | undefined
+  private abortReason: Error | undefined
+  /** Until the POST ends (then undefined: `done` is called once). */
+  private done: PushDone | undefined
 
-  constructor (
-    private readonly signal: AbortSignal,
-    private readonly resolve: (reply: PushReply) => void,
-    private readonly reject: (err: Error) => void
-  ) {}
+  constructor (done: PushDone) { this.done = done }
 
-  private readonly onAbort = (): void => { this.controller?.abort(this.signal.reason) }
+  abort (reason: Error): void {
+    if (this.done === undefined) return
+    if (this.controller !== undefined) this.controller.abort(reason)
+    else this.abortReason = reason
+  }
 
   onRequestStart (controller: Dispatcher.DispatchController): void {
     this.controller = controller
-    if (this.signal.aborted) controller.abort(this.signal.reason)
-    else this.signal.addEventListener('abort', this.onAbort)
+    if (this.abortReason !== undefined) controller.abort(this.abortReason)
   }
 
   onResponseStart (_controller: Dispatcher.DispatchController, statusCode: number): void { this.status = statusCode }
 
-  onResponseData (_controller: Dispatcher.DispatchController, chunk: Buffer): void { this.chunks.push(chunk) }
-
-  onResponseEnd (): void {
-    this.signal.removeEventListener('abort', this.onAbort)
-    const c = this.chunks
-    this.resolve({ status: this.status, body: c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8') })
+  onResponseData (_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.chunk === undefined) this.chunk = chunk
+    else (this.chunks ??= [this.chunk]).push(chunk)
   }
 
-  onResponseError (_controller: Dispatcher.DispatchController, err: Error): void {
-    this.signal.removeEventListener('abort', this.onAbort)
-    this.reject(err)
+  onResponseEnd (): void {
+    const done = this.done
+    if (done === undefined) return
+    this.done = undefined
+    const body = this.chunks !== undefined ? Buffer.concat(this.chunks).toString('utf8') : this.chunk === undefined ? '' : this.chunk.toString('utf8')
+    done(undefined, { status: this.status, body })
+  }
+
+  onResponseError (_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    const done = this.done
+    if (done === undefined) return
+    this.done = undefined
+    done(err, undefined)
   }
 }
 
-export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
+export function createUndiciSender (opts: UndiciSenderOptions): PushPoster {
   // Read now, so a bad path fails at start rather than at the first push.
   const ca = opts.caFile === '' ? undefined : readFileSync(opts.caFile)
-  let dispatcher: Promise<{ agent: Dispatcher }> | undefined
-  const load = (): NonNullable<typeof dispatcher> => (dispatcher ??= import('undici').then(({ Agent }) => ({
-    agent: new Agent({
+  let agent: Dispatcher | undefined
+  let loading: Promise<Dispatcher> | undefined
+  const load = (): Promise<Dispatcher> => (loading ??= import('undici').then(({ Agent }) => {
+    agent = new Agent({
       connections: opts.connections,
       keepAliveTimeout: 30000,
+      // The hub times every delivery itself (--push-timeout-ms): undici's own timers would only cost.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       connect: {
         minVersion: 'TLSv1.2',
         rejectUnauthorized: !opts.insecure,
@@ -73,7 +87,8 @@ export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
         ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.toString()] })
       }
     })
-  })))
+    return agent
+  }))
   // Each agent pushes to one URL: parse it once.
   const targets = new Map<string, { origin: string, path: string }>()
   const target = (url: string): { origin: string, path: string } => {
@@ -86,19 +101,25 @@ export function createUndiciSender (opts: UndiciSenderOptions): PushSender {
     }
     return t
   }
+  const dispatch = (a: Dispatcher, req: PushPost, reader: ReplyReader): void => {
+    try {
+      const { origin, path } = target(req.url)
+      a.dispatch({ origin, path, method: 'POST', headers: req.headers, body: req.body }, reader)
+    } catch (err) {
+      reader.onResponseError(undefined, err instanceof Error ? err : new Error(String(err)))
+    }
+  }
 
   return {
-    async send (req: PushRequest): Promise<PushReply> {
-      const { agent } = await load()
-      const { origin, path } = target(req.url)
-      return await new Promise<PushReply>((resolve, reject) => {
-        agent.dispatch({ origin, path, method: 'POST', headers: req.headers, body: req.body }, new ReplyReader(req.signal, resolve, reject))
-      })
+    post (req: PushPost, done: PushDone): PushCall {
+      const reader = new ReplyReader(done)
+      if (agent !== undefined) dispatch(agent, req, reader)
+      else load().then(a => { dispatch(a, req, reader) }, (err: Error) => { reader.onResponseError(undefined, err) })
+      return reader
     },
     async close (): Promise<void> {
-      if (dispatcher === undefined) return
-      const { agent } = await dispatcher
-      await agent.destroy()
+      if (loading === undefined) return
+      await (await loading).destroy()
     }
   }
 }

@@ -11,7 +11,7 @@ import type { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import { delayOf, type FaultAction } from '../faults.js'
 import { batchSize, judge, pushBody, pushHeaders } from './formats.js'
-import type { PushOptions, PushReply, PushRequest, PushStats, PushTarget } from './types.js'
+import type { PushCall, PushDone, PushOptions, PushPost, PushReply, PushStats, PushTarget } from './types.js'
 
 /** A scenario's disturbance of one delivery: a fault rule matching operation `pushEvent`. */
 export interface Disturbance { rule: string, action: FaultAction }
@@ -42,7 +42,14 @@ export interface ChannelHost {
   readonly cap: number
   /** The simulator's (seedable) random source, for delay ranges. */
   readonly random: () => number
-  send(req: PushRequest): Promise<PushReply>
+  /** Puts one POST on the wire; `done` is called once, perhaps before this returns. */
+  post(req: PushPost, done: PushDone): PushCall
+  /** A POST to `url` ended (`err`: how it failed): the hub's memo of refused ports learns from it. */
+  replied(url: string, err: Error | undefined): void
+  /** The channel's POST is on the wire until `channel.deadline`: the hub calls `timeout()` then. */
+  watch(channel: PushChannel): void
+  /** The channel's POST ended. */
+  unwatch(channel: PushChannel): void
   /**
    * Before a delivery to `url`: `{error}` of a connection refused less than REFUSAL_MEMO_MS ago
    * (fail the same way, no socket); a promise while another delivery tries the port again (its
@@ -66,8 +73,6 @@ export interface ChannelHost {
   expired(channel: PushChannel, cause: string): void
 }
 
-interface Outcome { ok: boolean, dropped: boolean }
-
 export class PushChannel {
   readonly stats: PushStats
   private readonly shown: ShownUrl
@@ -82,8 +87,29 @@ export class PushChannel {
   /** After a failure, batches do not mix string and object contents. */
   private split = false
   private closing: 'no' | 'flush' | 'closed' = 'no'
-  /** Aborts the POST on the wire when its time is up; one per channel until used (they are costly to make). */
-  private abort: AbortController | undefined
+  /**
+   * The delivery under way: its body and events, the scenario's disturbance, and for the POST
+   * on the wire its clock time, start (performance.now()) and sender handle. A channel has one
+   * delivery at a time, so these are fields rather than a closure per POST.
+   */
+  private postBody = ''
+  private postN = 0
+  private postD: Disturbance | undefined
+  private postTime = 0
+  private postStarted = 0
+  private call: PushCall | undefined
+  /** 1: the POST will be sent twice (a scenario's duplicate), this is the first; 2: the second. */
+  private duplicate: 0 | 1 | 2 = 0
+  /** Numbers the POSTs, so a late answer or timeout of an earlier one is told apart. */
+  private wireSeq = 0
+  /** The number of the POST on the wire (0: none). */
+  private liveSeq = 0
+  /** When the POST on the wire times out (the hub's sweep calls `timeout()`). */
+  deadline = 0
+  /** The POST on the wire was told to stop because its time is up. */
+  timedOut = false
+  /** The headers for the agent's current GUID (rebuilt when it rotates). */
+  private headers: { guid: string, value: Record<string, string> } | undefined
   /**
    * The body of the last POST: the first `n` pending events. A retry sends it again as it was
    * (never grown by the events queued meanwhile). Forgotten whenever events leave the front of `pending`.
@@ -229,11 +255,17 @@ export class PushChannel {
   private start (): void {
     this.onWire = true
     this.stats.state = 'sending'
-    this.deliver(batchSize(this.target.variant, this.pending, this.batchMax(), this.split)).catch((err: Error) => {
-      // Not expected (every failure is an outcome); never leave the channel stuck on the wire.
-      this.offWire()
-      this.stats.lastError = `internal: ${err.message}`
-    })
+    try {
+      this.deliver(batchSize(this.target.variant, this.pending, this.batchMax(), this.split))
+    } catch (err) {
+      this.internalError(err)
+    }
+  }
+
+  /** Not expected (every failure is an outcome): never leave the channel stuck on the wire. */
+  private internalError (err: unknown): void {
+    if (this.onWire) this.offWire()
+    this.stats.lastError = `internal: ${err instanceof Error ? err.message : String(err)}`
   }
 
   /** The POST is over: its connection goes to the next channel waiting for this receiver. */
@@ -242,23 +274,27 @@ export class PushChannel {
     this.host.release(this.target.url)
   }
 
-  private async deliver (n: number): Promise<void> {
+  private deliver (n: number): void {
     const host = this.host
     const body = this.bodyOf(n)
     const d = host.disturbance(this.agentId)
     const a = d?.action
-    let outcome: Outcome
     if (a !== undefined && 'dropNextEvent' in a) {
       host.record(this.recordOf(host.clock.now(), body, n, 0, undefined, 'dropped by scenario', 0, d!.rule))
-      outcome = { ok: true, dropped: true }
-    } else {
-      const delay = a === undefined ? 0 : 'delayMs' in a ? delayOf(a, host.random) : 'delayEventsMs' in a ? a.delayEventsMs : 0
-      if (delay > 0) await this.sleep(delay)
-      outcome = await this.post(body, n, d)
-      if (outcome.ok && a !== undefined && 'duplicateNextEvent' in a) await this.post(body, n, d)
+      this.delivered(n, true, true)
+      return
     }
-    this.offWire()
-    this.settle(n, outcome)
+    this.postBody = body
+    this.postN = n
+    this.postD = d
+    this.duplicate = a !== undefined && 'duplicateNextEvent' in a ? 1 : 0
+    const delay = a === undefined ? 0 : 'delayMs' in a ? delayOf(a, host.random) : 'delayEventsMs' in a ? a.delayEventsMs : 0
+    if (delay > 0) host.clock.setTimer(delay, this.attemptLater)
+    else this.attempt()
+  }
+
+  private readonly attemptLater = (): void => {
+    try { this.attempt() } catch (err) { this.internalError(err) }
   }
 
   /** The POST body of the first `n` pending events: serialised once for all the retries of a batch. */
@@ -270,55 +306,101 @@ export class PushChannel {
     return body
   }
 
-  private sleep (ms: number): Promise<void> {
-    return new Promise(resolve => { this.host.clock.setTimer(ms, resolve) })
+  /** One POST of the delivery under way: a simulated failure, a remembered refusal, or the receiver. Ends in `attempted`. */
+  private attempt (): void {
+    const host = this.host
+    this.postTime = host.clock.now()
+    this.postStarted = performance.now()
+    this.stats.posts++
+    const simulated = this.simulatedFailure(this.postD)
+    if (simulated !== undefined) {
+      const { status, retcode, error } = simulated
+      if (simulated.hang) host.clock.setTimer(host.opts.timeoutMs, () => { this.attempted(status, retcode, error, false) })
+      else this.attempted(status, retcode, error, false)
+      return
+    }
+    const refusal = host.recentRefusal(this.target.url)
+    if (refusal === undefined) this.send()
+    else if (refusal instanceof Promise) {
+      refusal.then((r) => {
+        if (r === undefined) this.send()
+        else this.attempted(0, undefined, describe(r.error), false)
+      }).catch((err: unknown) => { this.internalError(err) })
+    } else this.attempted(0, undefined, describe(refusal.error), false)
   }
 
-  private async post (body: string, n: number, d: Disturbance | undefined): Promise<Outcome> {
-    const host = this.host
-    const time = host.clock.now()
-    const started = performance.now()
-    this.stats.posts++
-    let status = 0
-    let retcode: string | undefined
-    let error: string | undefined
-    let ok = false
-    const simulated = this.simulatedFailure(d)
-    let refusal = simulated === undefined ? host.recentRefusal(this.target.url) : undefined
-    if (refusal instanceof Promise) refusal = await refusal
-    if (refusal !== undefined) {
-      error = describe(refusal.error)
-    } else if (simulated !== undefined) {
-      if (simulated.hang) await this.sleep(host.opts.timeoutMs)
-      status = simulated.status
-      retcode = simulated.retcode
-      error = simulated.error
-    } else {
-      const ac = this.abort ??= new AbortController()
-      const timer = host.clock.setTimer(host.opts.timeoutMs, () => { ac.abort(); this.abort = undefined })
-      try {
-        const reply = await host.send({ url: this.target.url, headers: pushHeaders(this.target, this.guid()), body, signal: ac.signal })
-        status = reply.status
-        const verdict = judge(this.target.variant, reply)
-        ok = verdict.ok
-        retcode = verdict.retcode
-        error = verdict.error
-      } catch (err) {
-        error = ac.signal.aborted ? `timeout after ${host.opts.timeoutMs} ms` : describe(err)
-      } finally {
-        timer.cancel()
+  private send (): void {
+    const seq = ++this.wireSeq
+    this.liveSeq = seq
+    this.timedOut = false
+    this.deadline = this.host.clock.now() + this.host.opts.timeoutMs
+    this.host.watch(this)
+    const call = this.host.post({ url: this.target.url, headers: this.currentHeaders(), body: this.postBody }, this.onReply)
+    // The sender may have answered already (a synchronous failure).
+    if (this.liveSeq === seq) this.call = call
+  }
+
+  private currentHeaders (): Record<string, string> {
+    const guid = this.guid()
+    let h = this.headers
+    if (h === undefined || h.guid !== guid) h = this.headers = { guid, value: pushHeaders(this.target, guid) }
+    return h.value
+  }
+
+  private readonly onReply = (err: Error | undefined, reply: PushReply | undefined): void => {
+    try {
+      this.liveSeq = 0
+      this.call = undefined
+      this.host.unwatch(this)
+      this.host.replied(this.target.url, err)
+      if (err !== undefined || reply === undefined) {
+        this.attempted(0, undefined, this.timedOut ? `timeout after ${this.host.opts.timeoutMs} ms` : describe(err), false)
+        return
       }
+      const verdict = judge(this.target.variant, reply)
+      this.attempted(reply.status, verdict.retcode, verdict.error, verdict.ok)
+    } catch (e) {
+      this.internalError(e)
     }
-    const latencyMs = performance.now() - started
-    this.stats.lastStatus = status
-    this.stats.lastLatencyMs = Math.round(latencyMs * 100) / 100
+  }
+
+  /** The hub's sweep: the POST on the wire is past its deadline. */
+  timeout (): void {
+    if (this.liveSeq === 0 || this.timedOut) return
+    this.timedOut = true
+    this.call?.abort(new Error(`timeout after ${this.host.opts.timeoutMs} ms`))
+  }
+
+  /** One POST of the delivery ended: counted and recorded; then the duplicate, or the delivery is settled. */
+  private attempted (status: number, retcode: string | undefined, error: string | undefined, ok: boolean): void {
+    const host = this.host
+    const latencyMs = performance.now() - this.postStarted
+    const s = this.stats
+    s.lastStatus = status
+    s.lastLatencyMs = Math.round(latencyMs * 100) / 100
     if (error !== undefined) {
-      this.stats.failures++
-      this.stats.lastError = error
-      if (this.stats.failingSince === null && this.retries) this.stats.failingSince = time
+      s.failures++
+      s.lastError = error
+      if (s.failingSince === null && this.retries) s.failingSince = this.postTime
     }
-    host.record(this.recordOf(time, body, n, status, retcode, error, latencyMs, d?.rule))
-    return { ok, dropped: false }
+    host.record(this.recordOf(this.postTime, this.postBody, this.postN, status, retcode, error, latencyMs, this.postD?.rule))
+    if (this.duplicate === 1 && ok) {
+      // A scenario's duplicate: the same POST again; the delivery's outcome is the first one's.
+      this.duplicate = 2
+      this.attempt()
+      return
+    }
+    const delivered = ok || this.duplicate === 2
+    this.duplicate = 0
+    this.delivered(this.postN, delivered, false)
+  }
+
+  /** The delivery of the first `n` pending events ended. */
+  private delivered (n: number, ok: boolean, dropped: boolean): void {
+    this.postBody = ''
+    this.postD = undefined
+    this.offWire()
+    this.settle(n, ok, dropped)
   }
 
   /** A fault rule or a receiver-down window answers instead of the receiver. */
@@ -339,17 +421,17 @@ export class PushChannel {
     return { agentId: this.agentId, target: this.target, shown: this.shown, time, body, events, status, retcode, error, latencyMs, rule }
   }
 
-  private settle (n: number, outcome: Outcome): void {
+  private settle (n: number, ok: boolean, dropped: boolean): void {
     if (this.closing === 'closed') return
     const s = this.stats
-    if (outcome.ok || !this.retries || this.closing === 'flush') {
+    if (ok || !this.retries || this.closing === 'flush') {
       this.lastBody = undefined
       this.retryN = 0
       this.pending.splice(0, n)
-      if (outcome.dropped) s.dropped += n
-      else if (outcome.ok) s.delivered += n
+      if (dropped) s.dropped += n
+      else if (ok) s.delivered += n
       else s.discarded += n
-      if (outcome.ok && this.retries) {
+      if (ok && this.retries) {
         s.failingSince = null
         this.split = false
       }

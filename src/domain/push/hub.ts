@@ -13,7 +13,7 @@ import { scrubBody, type JournalEntry } from '../journal.js'
 import { Ring } from '../ring.js'
 import { PushChannel, type ChannelHost, type DeliveryRecord, type Disturbance } from './channel.js'
 import { redactUrl } from './formats.js'
-import type { PushOptions, PushReply, PushRequest, PushSender, PushStats, PushTarget } from './types.js'
+import { posterOf, type PushCall, type PushDone, type PushOptions, type PushPost, type PushPoster, type PushSender, type PushStats, type PushTarget } from './types.js'
 
 export interface PushLog {
   info(obj: object, msg: string): void
@@ -79,11 +79,20 @@ export class PushHub implements ChannelHost {
   private readonly refused = new Map<string, Refusal>()
   /** The due time the retry timer was armed for (a wall clock stepping back must not hold retries). */
   private retriesArmedFor = 0
+  /**
+   * Channels with a POST on the wire, in start order, which is deadline order (one timeout for
+   * all): one clock timer for the oldest instead of a timer per POST.
+   */
+  private readonly onWire = new Set<PushChannel>()
+  private wireTimer: TimerHandle | undefined
+  private wireArmedFor = 0
+  private readonly sender: PushPoster
 
   constructor (private readonly deps: PushHubDeps) {
     this.clock = deps.clock
     this.opts = deps.options
     this.random = deps.random
+    this.sender = posterOf(deps.sender)
   }
 
   get cap (): number { return this.deps.cap() }
@@ -183,20 +192,44 @@ export class PushHub implements ChannelHost {
     return undefined
   }
 
-  send (req: PushRequest): Promise<PushReply> {
-    const url = req.url
-    return this.deps.sender.send(req).then((reply) => {
-      this.forgetRefusal(url)
-      return reply
-    }, (err: unknown) => {
-      if (isRefused(err)) {
-        const before = this.refused.get(url)
-        if (before === undefined && this.refused.size >= KEPT_STATS) this.refused.clear()
-        this.refused.set(url, { at: this.clock.now(), error: err, probe: undefined })
-        before?.probe?.settle({ error: err })
-      } else this.forgetRefusal(url)
-      throw err
-    })
+  post (req: PushPost, done: PushDone): PushCall { return this.sender.post(req, done) }
+
+  replied (url: string, err: Error | undefined): void {
+    if (err === undefined || !isRefused(err)) { this.forgetRefusal(url); return }
+    const before = this.refused.get(url)
+    if (before === undefined && this.refused.size >= KEPT_STATS) this.refused.clear()
+    this.refused.set(url, { at: this.clock.now(), error: err, probe: undefined })
+    before?.probe?.settle({ error: err })
+  }
+
+  watch (channel: PushChannel): void {
+    this.onWire.add(channel)
+    // A wall clock stepping back can make this deadline earlier than the one armed for.
+    if (this.wireTimer !== undefined && channel.deadline >= this.wireArmedFor) return
+    this.armWire(channel.deadline)
+  }
+
+  unwatch (channel: PushChannel): void { this.onWire.delete(channel) }
+
+  /** (Re-)arms the sweep (a timed-out channel may start its next POST inside sweepWire). */
+  private armWire (at: number): void {
+    this.wireTimer?.cancel()
+    this.wireArmedFor = at
+    this.wireTimer = this.clock.setTimer(at - this.clock.now(), this.sweepWire)
+  }
+
+  /** Times out the POSTs past their deadline (oldest first), then waits for the next deadline. */
+  private readonly sweepWire = (): void => {
+    this.wireTimer = undefined
+    const now = Math.max(this.clock.now(), this.wireArmedFor)
+    let next: number | undefined
+    for (const c of this.onWire) {
+      // Already told to stop (the sender has not answered yet).
+      if (c.timedOut) continue
+      if (c.deadline > now) { next = c.deadline; break }
+      c.timeout()
+    }
+    if (next !== undefined) this.armWire(next)
   }
 
   /** The port answered (or failed otherwise): deliveries waiting on this try go ahead. */
@@ -263,7 +296,10 @@ export class PushHub implements ChannelHost {
     }
   }
 
+  /** (Re-)arms the retry timer for the head (a retry that fails at once re-queues inside runRetries). */
   private armRetries (): void {
+    this.retryTimer?.cancel()
+    this.retryTimer = undefined
     const head = this.retries.first()
     if (head === undefined) return
     this.retriesArmedFor = head.retryAt

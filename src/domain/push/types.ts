@@ -7,20 +7,59 @@
 /** current = `callBackUri` + `serviceToken`; legacy = `pushUrl`; serverWide = `--push-url`. */
 export type PushVariant = 'current' | 'legacy' | 'serverWide'
 
-export interface PushRequest {
+/** One POST to a receiver. */
+export interface PushPost {
   url: string
   headers: Record<string, string>
   body: string
+}
+
+/** A POST for a promise sender: `signal` is aborted when the delivery's time is up. */
+export interface PushRequest extends PushPost {
   /** Aborted when the delivery's time is up (the simulator's clock decides when). */
   signal: AbortSignal
 }
 
 export interface PushReply { status: number, body: string }
 
-/** Sends one POST; rejects on a transport failure (refused, reset, aborted, TLS). */
-export interface PushSender {
+/** Called once per POST: with the reply, or with the transport failure (refused, reset, aborted, TLS). */
+export type PushDone = (err: Error | undefined, reply: PushReply | undefined) => void
+
+/** A POST on the wire: `abort` ends it, and its `done` gets the error. */
+export interface PushCall { abort(reason: Error): void }
+
+/**
+ * The callback sender the hub uses on its hot path (no promise per POST): the mock's undici
+ * sender is one. `done` may be called before `post` returns.
+ */
+export interface PushPoster {
+  post(req: PushPost, done: PushDone): PushCall
+  close?(): Promise<void>
+}
+
+/** A promise sender (the easy kind to write, e.g. a test's fake receiver): rejects on a transport failure. */
+export interface PushAsyncSender {
   send(req: PushRequest): Promise<PushReply>
   close?(): Promise<void>
+}
+
+/** Either kind: the hub turns a promise sender into a poster (posterOf). */
+export type PushSender = PushPoster | PushAsyncSender
+
+/** `sender` as a poster: a promise sender's POSTs get an AbortSignal each, aborted by `abort`. */
+export function posterOf (sender: PushSender): PushPoster {
+  if ('post' in sender) return sender
+  return {
+    post (req: PushPost, done: PushDone): PushCall {
+      const ac = new AbortController()
+      sender.send({ url: req.url, headers: req.headers, body: req.body, signal: ac.signal }).then(
+        (reply) => { done(undefined, reply) },
+        (err: unknown) => { done(err instanceof Error ? err : new Error(String(err)), undefined) }
+      )
+      return { abort: (reason: Error) => { ac.abort(reason) } }
+    },
+    ...(sender.close === undefined ? {} : { close: async () => { await sender.close?.() } })
+  }
 }
 
 /** What one agent pushes to, fixed at sign-in. */
