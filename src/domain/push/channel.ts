@@ -108,6 +108,8 @@ export class PushChannel {
   deadline = 0
   /** The POST on the wire was told to stop because its time is up. */
   timedOut = false
+  /** Inside the sender's `post` call. */
+  private posting = false
   /** The headers for the agent's current GUID (rebuilt when it rotates). */
   private headers: { guid: string, value: Record<string, string> } | undefined
   /**
@@ -281,7 +283,7 @@ export class PushChannel {
     const a = d?.action
     if (a !== undefined && 'dropNextEvent' in a) {
       host.record(this.recordOf(host.clock.now(), body, n, 0, undefined, 'dropped by scenario', 0, d!.rule))
-      this.delivered(n, true, true)
+      queueMicrotask(() => { this.guarded(() => { this.delivered(n, true, true) }) })
       return
     }
     this.postBody = body
@@ -293,9 +295,7 @@ export class PushChannel {
     else this.attempt()
   }
 
-  private readonly attemptLater = (): void => {
-    try { this.attempt() } catch (err) { this.internalError(err) }
-  }
+  private readonly attemptLater = (): void => { this.guarded(() => { this.attempt() }) }
 
   /** The POST body of the first `n` pending events: serialised once for all the retries of a batch. */
   private bodyOf (n: number): string {
@@ -315,8 +315,8 @@ export class PushChannel {
     const simulated = this.simulatedFailure(this.postD)
     if (simulated !== undefined) {
       const { status, retcode, error } = simulated
-      if (simulated.hang) host.clock.setTimer(host.opts.timeoutMs, () => { this.attempted(status, retcode, error, false) })
-      else this.attempted(status, retcode, error, false)
+      if (simulated.hang) host.clock.setTimer(host.opts.timeoutMs, () => { this.guarded(() => { this.attempted(status, retcode, error, false) }) })
+      else this.failLater(status, retcode, error)
       return
     }
     const refusal = host.recentRefusal(this.target.url)
@@ -326,7 +326,20 @@ export class PushChannel {
         if (r === undefined) this.send()
         else this.attempted(0, undefined, describe(r.error), false)
       }).catch((err: unknown) => { this.internalError(err) })
-    } else this.attempted(0, undefined, describe(refusal.error), false)
+    } else this.failLater(0, undefined, describe(refusal.error))
+  }
+
+  /**
+   * A failure known without I/O ends the POST in a microtask, never at once: ending it hands the
+   * connection to the next channel waiting, whose POST may fail at once too, and so on through
+   * thousands of channels — nested, that overflowed the stack.
+   */
+  private failLater (status: number, retcode: string | undefined, error: string): void {
+    queueMicrotask(() => { this.guarded(() => { this.attempted(status, retcode, error, false) }) })
+  }
+
+  private guarded (fn: () => void): void {
+    try { fn() } catch (err) { this.internalError(err) }
   }
 
   private send (): void {
@@ -335,9 +348,14 @@ export class PushChannel {
     this.timedOut = false
     this.deadline = this.host.clock.now() + this.host.opts.timeoutMs
     this.host.watch(this)
-    const call = this.host.post({ url: this.target.url, headers: this.currentHeaders(), body: this.postBody }, this.onReply)
-    // The sender may have answered already (a synchronous failure).
-    if (this.liveSeq === seq) this.call = call
+    this.posting = true
+    try {
+      const call = this.host.post({ url: this.target.url, headers: this.currentHeaders(), body: this.postBody }, this.onReply)
+      // The sender may have answered already (a synchronous failure).
+      if (this.liveSeq === seq) this.call = call
+    } finally {
+      this.posting = false
+    }
   }
 
   private currentHeaders (): Record<string, string> {
@@ -348,6 +366,8 @@ export class PushChannel {
   }
 
   private readonly onReply = (err: Error | undefined, reply: PushReply | undefined): void => {
+    // Answered inside `post` (a sender failing at once): later, like failLater.
+    if (this.posting) { queueMicrotask(() => { this.onReply(err, reply) }); return }
     try {
       this.liveSeq = 0
       this.call = undefined

@@ -1,0 +1,57 @@
+/**
+ * Failures that need no socket (a receiver-down window, a scenario's failure, a remembered
+ * refusal) end a delivery without waiting for I/O, and the connection it held goes to the next
+ * channel waiting. With thousands of channels waiting for one receiver, handing the connection
+ * on must not nest one call per channel (a stack overflow left them stuck): workload j's
+ * receiver-down phase, in miniature.
+ */
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { ManualClock } from '../../src/domain/clock.js'
+import type { PushReply, PushRequest, PushSender } from '../../src/domain/push/types.js'
+import { until } from '../helper.js'
+
+const OK: PushReply = { status: 200, body: '{"message":"success","retcode":"0"}' }
+
+/** Holds POSTs until `open()`; then answers every POST at once. */
+class Gate implements PushSender {
+  private held: Array<() => void> = []
+  private opened = false
+  posts = 0
+  async send (_req: PushRequest): Promise<PushReply> {
+    this.posts++
+    if (this.opened) return OK
+    return await new Promise<PushReply>(resolve => { this.held.push(() => { resolve(OK) }) })
+  }
+
+  open (): void {
+    this.opened = true
+    for (const answer of this.held.splice(0)) answer()
+  }
+}
+
+t.test('5,000 agents waiting for one connection while their receiver is down: each fails, none is stuck, all deliver later', async (t) => {
+  const gate = new Gate()
+  const clock = new ManualClock()
+  const app = await buildApp({ pollWaitMs: 0, pushConnections: 1, inactivityTimeoutMs: 0, pushFailTotalMs: 0 }, { clock, logger: false, pushSender: gate })
+  t.teardown(() => app.close())
+  const sim = app.simulator
+  const ids = Array.from({ length: 5000 }, (_, i) => String(20000 + i))
+  for (const id of ids) sim.login(id, { password: '', phonenum: `7${id}`, callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+  // The first agent's POST is on the wire; the other 4,999 wait for the connection.
+  await until(() => gate.posts === 1)
+  sim.push.receiverDown(undefined, 30000)
+  gate.open()
+  await until(() => ids.every(id => sim.push.status(id).push?.state === 'waiting-retry'), 'every agent waiting for its retry')
+  const internal = ids.filter(id => sim.push.status(id).push?.lastError?.startsWith('internal') === true)
+  t.strictSame(internal, [], 'no delivery ended in an internal error')
+
+  // The window ends; retries every 10 s (those that came up inside the window fail once more).
+  const settled = (): boolean => ids.every(id => { const p = sim.push.status(id).push; return p?.pending === 0 || p?.state === 'waiting-retry' })
+  for (let i = 0; i < 6 && !ids.every(id => sim.push.status(id).push?.pending === 0); i++) {
+    clock.advance(10000)
+    await until(settled, 'every agent delivered or waiting for its retry')
+  }
+  t.strictSame(ids.filter(id => sim.push.status(id).push?.pending !== 0), [], 'nothing left to deliver')
+  t.ok(ids.every(id => sim.push.status(id).push?.delivered === 2), 'each agent delivered both its sign-in events')
+})
