@@ -142,7 +142,12 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
     queueCap: config.queueCap,
     guidGraceMs: config.guidGraceMs,
     // debug only when on: a line per successful push would otherwise be built for nothing.
-    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), ...((log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('debug') === true ? { debug: (o: object, m: string) => log.debug(o, m) } : {}) },
+    log: {
+      info: (o, m) => log.info(o, m),
+      warn: (o, m) => log.warn(o, m),
+      ...((log as LevelCheck).isLevelEnabled?.('debug') === true ? { debug: (o: object, m: string) => log.debug(o, m) } : {}),
+      isLevelEnabled: (level: string) => (log as LevelCheck).isLevelEnabled?.(level) ?? true
+    },
     pushSender,
     push: {
       retryIntervalMs: config.pushRetryIntervalMs,
@@ -214,3 +219,6 @@ function offerShipped (registry: ScenarioRegistry, roster: string): void {
     })
   }
 }
+
+/** pino's level check (Fastify's logger type does not show it). */
+interface LevelCheck { isLevelEnabled?: (level: string) => boolean }

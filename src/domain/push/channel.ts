@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js'
 import type { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import { delayOf, type FaultAction } from '../faults.js'
+import { scrubBody, type JournalEntry } from '../journal.js'
 import { batchSize, judge, pushBody, pushHeaders } from './formats.js'
 import type { PushCall, PushDone, PushOptions, PushPost, PushReply, PushStats, PushTarget } from './types.js'
 
@@ -19,19 +20,47 @@ export interface Disturbance { rule: string, action: FaultAction }
 /** Where a channel pushes to, as shown (credentials redacted), split once for the journal. */
 export interface ShownUrl { url: string, path: string, query: Readonly<Record<string, string>> }
 
-/** One POST as the journal and the log see it. */
-export interface DeliveryRecord {
-  agentId: string
-  target: PushTarget
-  shown: ShownUrl
-  time: number
-  body: string
-  events: number
-  status: number
-  retcode: string | undefined
-  error: string | undefined
-  latencyMs: number
-  rule: string | undefined
+/**
+ * One POST as the journal keeps it and the log shows it: one small object per POST. Deliveries
+ * are the hot path — with thousands of agents retrying, whatever a POST leaves in the journal for
+ * a moment is garbage promoted to the old generation — so constant and derived fields are
+ * getters, the duration an integer (hundredths of a ms), and the body is parsed and scrubbed
+ * only when read (a journal query or verify).
+ */
+export class PushDelivery implements JournalEntry {
+  seq = 0
+
+  constructor (
+    readonly agentId: string,
+    /** Where it went, as shown (credentials redacted); shared by the channel's deliveries. */
+    readonly shown: ShownUrl,
+    readonly time: number,
+    private readonly raw: string,
+    /** Events the POST carried. */
+    readonly events: number,
+    readonly status: number,
+    /** The receiver's retcode (its answer's body). */
+    private readonly answered: string | undefined,
+    /** Why it failed (undefined: delivered). */
+    readonly error: string | undefined,
+    private readonly hundredths: number,
+    readonly rule: string | undefined
+  ) {}
+
+  get method (): string { return 'POST' }
+  get operation (): string { return 'pushEvent' }
+  get path (): string { return this.shown.path }
+  get query (): Record<string, string> { return this.shown.query as Record<string, string> }
+  get agent (): string { return this.agentId }
+  get retcode (): string | undefined { return this.answered ?? (this.error === undefined ? undefined : `push:${this.error}`) }
+  get durationMs (): number { return this.hundredths / 100 }
+  get body (): unknown { return scrubBody(JSON.parse(this.raw)) }
+
+  /** The journal's plain shape (the body read, the raw text left out), for JSON.stringify. */
+  toJSON (): JournalEntry {
+    const { seq, time, method, path, query, operation, agent, status, retcode, durationMs, rule, body } = this
+    return { seq, time, method, path, query, operation, agent, status, retcode, durationMs, rule, body }
+  }
 }
 
 /** What a channel needs from the hub that owns it. */
@@ -59,7 +88,9 @@ export interface ChannelHost {
   disturbance(agentId: string): Disturbance | undefined
   /** A scenario's receiver-down window covers this agent now. */
   isDown(agentId: string): boolean
-  record(d: DeliveryRecord): void
+  record(d: PushDelivery): void
+  /** End `channel.runDeferred()` soon, in one microtask with the others deferred meanwhile. */
+  defer(channel: PushChannel): void
   /**
    * A connection to the channel's receiver URL for one POST: true = take it now; false = the
    * channel is queued and its `granted()` is called when one is released.
@@ -108,6 +139,11 @@ export class PushChannel {
   deadline = 0
   /** The POST on the wire was told to stop because its time is up. */
   timedOut = false
+  /** What the hub's deferred turn ends (see failLater), with the failure it ends in. */
+  private deferred: 'fail' | 'drop' | undefined
+  private failStatus = 0
+  private failRetcode: string | undefined
+  private failError = ''
   /** Inside the sender's `post` call. */
   private posting = false
   /** The headers for the agent's current GUID (rebuilt when it rotates). */
@@ -283,7 +319,9 @@ export class PushChannel {
     const a = d?.action
     if (a !== undefined && 'dropNextEvent' in a) {
       host.record(this.recordOf(host.clock.now(), body, n, 0, undefined, 'dropped by scenario', 0, d!.rule))
-      queueMicrotask(() => { this.guarded(() => { this.delivered(n, true, true) }) })
+      this.postN = n
+      this.deferred = 'drop'
+      host.defer(this)
       return
     }
     this.postBody = body
@@ -335,7 +373,23 @@ export class PushChannel {
    * thousands of channels — nested, that overflowed the stack.
    */
   private failLater (status: number, retcode: string | undefined, error: string): void {
-    queueMicrotask(() => { this.guarded(() => { this.attempted(status, retcode, error, false) }) })
+    this.failStatus = status
+    this.failRetcode = retcode
+    this.failError = error
+    this.deferred = 'fail'
+    this.host.defer(this)
+  }
+
+  /** The hub's deferred turn (failLater, or a scenario's drop). */
+  runDeferred (): void {
+    const what = this.deferred
+    this.deferred = undefined
+    try {
+      if (what === 'fail') this.attempted(this.failStatus, this.failRetcode, this.failError, false)
+      else if (what === 'drop') this.delivered(this.postN, true, true)
+    } catch (err) {
+      this.internalError(err)
+    }
   }
 
   private guarded (fn: () => void): void {
@@ -437,8 +491,8 @@ export class PushChannel {
     return undefined
   }
 
-  private recordOf (time: number, body: string, events: number, status: number, retcode: string | undefined, error: string | undefined, latencyMs: number, rule: string | undefined): DeliveryRecord {
-    return { agentId: this.agentId, target: this.target, shown: this.shown, time, body, events, status, retcode, error, latencyMs, rule }
+  private recordOf (time: number, body: string, events: number, status: number, retcode: string | undefined, error: string | undefined, latencyMs: number, rule: string | undefined): PushDelivery {
+    return new PushDelivery(this.agentId, this.shown, time, body, events, status, retcode, error, Math.round(latencyMs * 100), rule)
   }
 
   private settle (n: number, ok: boolean, dropped: boolean): void {

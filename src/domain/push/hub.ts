@@ -9,9 +9,9 @@ import { fail } from '../errors.js'
 import { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import type { FaultEngine } from '../faults.js'
-import { scrubBody, type JournalEntry } from '../journal.js'
+import type { JournalEntry } from '../journal.js'
 import { Ring } from '../ring.js'
-import { PushChannel, type ChannelHost, type DeliveryRecord, type Disturbance } from './channel.js'
+import { PushChannel, type ChannelHost, type Disturbance, type PushDelivery } from './channel.js'
 import { redactUrl } from './formats.js'
 import { posterOf, type PushCall, type PushDone, type PushOptions, type PushPost, type PushPoster, type PushSender, type PushStats, type PushTarget } from './types.js'
 
@@ -19,6 +19,8 @@ export interface PushLog {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
   debug?(obj: object, msg: string): void
+  /** pino's: lets the hub skip building a line nobody will see. */
+  isLevelEnabled?(level: string): boolean
 }
 
 export interface PushHubDeps {
@@ -87,6 +89,9 @@ export class PushHub implements ChannelHost {
   private wireTimer: TimerHandle | undefined
   private wireArmedFor = 0
   private readonly sender: PushPoster
+  /** Channels whose POST ended without I/O, to finish in one microtask (PushChannel.failLater). */
+  private deferred: PushChannel[] = []
+  private deferScheduled = false
 
   constructor (private readonly deps: PushHubDeps) {
     this.clock = deps.clock
@@ -311,58 +316,37 @@ export class PushHub implements ChannelHost {
     this.deps.signOut(channel, cause)
   }
 
-  record (d: DeliveryRecord): void {
+  record (d: PushDelivery): void {
     const log = this.deps.log
-    if (d.error !== undefined) log.warn({ agent: d.agentId, op: 'pushEvent', url: d.shown.url, status: d.status, error: d.error, events: d.events }, 'pushEvent failed')
-    else log.debug?.({ agent: d.agentId, op: 'pushEvent', status: d.status, events: d.events, ms: round(d.latencyMs) }, 'pushEvent')
-    this.recorder?.(new PushJournalEntry(d))
+    // The log line's object only when its level is on: failing retries come by the thousand.
+    if (d.error !== undefined) {
+      if (log.isLevelEnabled?.('warn') !== false) log.warn({ agent: d.agentId, op: 'pushEvent', url: d.shown.url, status: d.status, error: d.error, events: d.events }, 'pushEvent failed')
+    } else if (log.debug !== undefined && log.isLevelEnabled?.('debug') !== false) log.debug({ agent: d.agentId, op: 'pushEvent', status: d.status, events: d.events, ms: d.durationMs }, 'pushEvent')
+    this.recorder?.(d)
+  }
+
+  defer (channel: PushChannel): void {
+    this.deferred.push(channel)
+    if (this.deferScheduled) return
+    this.deferScheduled = true
+    queueMicrotask(this.runDeferred)
+  }
+
+  /** Ends the deferred channels, and those deferred while this runs (a connection handed on fails at once too). */
+  private readonly runDeferred = (): void => {
+    const list = this.deferred
+    try {
+      for (let i = 0; i < list.length; i++) list[i]!.runDeferred()
+    } finally {
+      this.deferred = []
+      this.deferScheduled = false
+    }
   }
 
   private keep (agentId: string, channel: PushChannel): void {
     this.channels.delete(agentId)
     if (this.channels.size >= KEPT_STATS) this.channels.delete(this.channels.keys().next().value!)
     this.channels.set(agentId, channel)
-  }
-}
-
-/**
- * A delivery as the journal keeps it: one object per POST (deliveries are the hot path: with
- * thousands of agents retrying, closures and copies per entry were most of the garbage). The
- * body is parsed and scrubbed only when read (a journal query or verify).
- */
-class PushJournalEntry implements JournalEntry {
-  seq = 0
-  readonly time: number
-  readonly method = 'POST'
-  readonly path: string
-  readonly query: Record<string, string>
-  readonly operation = 'pushEvent'
-  readonly agent: string
-  readonly status: number
-  readonly retcode: string | undefined
-  readonly durationMs: number
-  readonly rule: string | undefined
-  private readonly raw: string
-
-  constructor (d: DeliveryRecord) {
-    this.time = d.time
-    this.path = d.shown.path
-    // Shared by the channel's entries (split once): read, never changed.
-    this.query = d.shown.query as Record<string, string>
-    this.agent = d.agentId
-    this.status = d.status
-    this.retcode = d.retcode ?? (d.error === undefined ? undefined : `push:${d.error}`)
-    this.durationMs = round(d.latencyMs)
-    this.rule = d.rule
-    this.raw = d.body
-  }
-
-  get body (): unknown { return scrubBody(JSON.parse(this.raw)) }
-
-  /** The journal's plain shape (the body read, the raw text left out), for JSON.stringify. */
-  toJSON (): JournalEntry {
-    const { seq, time, method, path, query, operation, agent, status, retcode, durationMs, rule, body } = this
-    return { seq, time, method, path, query, operation, agent, status, retcode, durationMs, rule, body }
   }
 }
 
@@ -385,4 +369,3 @@ function isRefused (err: unknown): boolean {
 }
 function nonEmpty (s: string | undefined): string | undefined { return s === undefined || s.trim() === '' ? undefined : s.trim() }
 function withoutQuery (url: string): string { const i = url.indexOf('?'); return i < 0 ? url : url.slice(0, i) }
-function round (ms: number): number { return Math.round(ms * 100) / 100 }
