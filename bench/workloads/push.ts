@@ -11,9 +11,11 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { checkBudget, repeated, type Ctx } from '../lib/context.js'
-import { CpuWindow, freePort, rssMb } from '../lib/proc.js'
+import { BENCH_DIR, checkBudget, repeated, type Ctx } from '../lib/context.js'
+import { join } from 'node:path'
+import { CpuWindow, freePort, launch, rssMb, withTimeout } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
+import { NODE_FLAGS } from '../../src/node-flags.js'
 import { percentile, type Spread } from '../lib/stats.js'
 
 export interface PushRep {
@@ -46,7 +48,12 @@ export interface PushRep {
   stealPct: number
 }
 const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'stealPct'] as const
-export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[] }
+export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult }
+
+/** The reference: undici alone POSTing the same one-event bodies at the steady rate from the server's CPU (bench/servers/undici-pusher.mjs). */
+export interface UndiciRep { perS: number, p50: number, p99: number, max: number, cpuUsPerPost: number, cpuPct: number, stealPct: number }
+const UNDICI_KEYS = ['perS', 'p50', 'p99', 'max', 'cpuUsPerPost', 'cpuPct', 'stealPct'] as const
+export interface UndiciResult { durationS: number, reps: UndiciRep[], summary?: Record<typeof UNDICI_KEYS[number], Spread>, notes: string[] }
 
 const RETRY_MS = 500
 /** The capacity phase produces this much above the steady rate (the goal's rate). */
@@ -232,8 +239,36 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
   }
 }
 
+/** One run of the reference: the receiver in the bench process, undici pinned where the mock runs. */
+async function undiciOnce (ctx: Ctx): Promise<{ rep: UndiciRep, notes: string[] }> {
+  const port = await freePort()
+  const recv = new Receiver(port)
+  await recv.start()
+  const ms = ctx.opts.duration * 1000
+  const m = launch('undici pusher', [process.execPath, ...NODE_FLAGS, join(BENCH_DIR, 'servers/undici-pusher.mjs'), String(port), String(ctx.opts.pushAgents), String(ctx.opts.pushRate), String(ms)], { cpu: ctx.pin.server, setpriv: ctx.pin.setpriv, ipc: true })
+  try {
+    const child = m.child
+    await withTimeout(once(child, 'message'), 60000, 'undici pusher ready (after its warm-up)')
+    recv.newPhase()
+    recv.recording = true
+    const win = new CpuWindow(m.pid)
+    const done = withTimeout(once(child, 'message'), ms + 60000, 'undici pusher')
+    child.send('go')
+    const [msg] = await done as [{ posts: number, cpuMs: number }]
+    const w = win.read()
+    const perS = recv.newPhase()
+    const notes = recv.received === msg.posts ? [] : [`the receiver counted ${recv.received} events of ${msg.posts} POSTs`]
+    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / ms * 100, stealPct: w.stealPct }, notes }
+  } finally {
+    await m.stop()
+    await recv.stop()
+  }
+}
+
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
+  const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
+  res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%`)
   return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
 }
 
@@ -265,6 +300,14 @@ export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: nu
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
+  const u = r.undici?.summary
+  if (u !== undefined) {
+    out.push('', `Reference: undici alone (bench/servers/undici-pusher.mjs) on the mock's CPU with the mock's node flags, as the mock's sender uses it (64 connections, dispatch, no timers), POSTing the same one-event bodies to the same receiver at ${fmt(r.rate)}/s round robin over ${fmt(r.agents)} agents for ${fmt(r.undici!.durationS)} s: no simulator, no queues, no journal — the floor under the mock's latency and capacity.`, '')
+    out.push('| delivered/s | produce→received p50 ms | p99 ms | max ms | CPU µs per POST | CPU % of its core | CPU steal % (machine) |')
+    out.push('|---:|---:|---:|---:|---:|---:|---:|')
+    out.push(`| ${range(u.perS)} | ${range(u.p50, 1)} | ${range(u.p99, 1)} | ${range(u.max, 1)} | ${range(u.cpuUsPerPost, 1)} | ${range(u.cpuPct)} | ${range(u.stealPct, 1)} |`)
+    if (r.undici!.notes.length > 0) out.push('', `- ${r.undici!.notes.join('; ')}`)
+  }
   out.push('')
   return out
 }

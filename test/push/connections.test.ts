@@ -8,12 +8,12 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import type { PushReply, PushRequest, PushSender } from '../../src/domain/push/types.js'
+import type { PushReply, PushRequest, PushAsyncSender } from '../../src/domain/push/types.js'
 import { admin, until } from '../helper.js'
 import { current, pushSignIn, pushStatus } from '../fixtures/receivers.js'
 
 /** Holds each POST until `answer()`: what is on the wire, oldest first. */
-class Gate implements PushSender {
+class Gate implements PushAsyncSender {
   readonly onWire: Array<{ req: PushRequest, answer: () => void }> = []
   readonly sent: Array<{ workNo: string, events: string[] }> = []
   async send (req: PushRequest): Promise<PushReply> {

@@ -16,13 +16,13 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import type { PushReply, PushRequest, PushSender } from '../../src/domain/push/types.js'
+import type { PushReply, PushRequest, PushAsyncSender } from '../../src/domain/push/types.js'
 import { GW } from '../helper.js'
 
 type Mode = 'ok' | '500' | 'retcode' | 'refuse' | 'hang'
 
 /** A receiver behind the PushSender seam: answers on a later microtask, per the current mode. */
-class FakeReceiver implements PushSender {
+class FakeReceiver implements PushAsyncSender {
   mode: Mode = 'ok'
   inFlight = new Map<string, number>()
   maxInFlight = 0

@@ -9,12 +9,12 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock, type Clock } from '../../src/domain/clock.js'
 import { REFUSAL_MEMO_MS } from '../../src/domain/push/hub.js'
-import type { PushReply, PushRequest, PushSender } from '../../src/domain/push/types.js'
+import type { PushReply, PushRequest, PushAsyncSender } from '../../src/domain/push/types.js'
 import { until } from '../helper.js'
 import { current, pushSignIn, pushStatus } from '../fixtures/receivers.js'
 
 /** Stands in for the network: records every connection attempt; a port is up or refuses. */
-class Network implements PushSender {
+class Network implements PushAsyncSender {
   readonly attempts: string[] = []
   readonly up = new Set<string>()
   async send (req: PushRequest): Promise<PushReply> {
@@ -94,7 +94,7 @@ t.test('deliveries waiting on a try that is refused again fail with its error, w
 t.test('only a refused connection is remembered: other failures try the receiver each time', async (t) => {
   const clock = new ManualClock()
   let calls = 0
-  const sender: PushSender = {
+  const sender: PushAsyncSender = {
     async send (): Promise<PushReply> { calls++; throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }
   }
   const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: sender })

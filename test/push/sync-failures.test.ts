@@ -8,13 +8,13 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import type { PushReply, PushRequest, PushSender } from '../../src/domain/push/types.js'
+import type { PushReply, PushRequest, PushAsyncSender } from '../../src/domain/push/types.js'
 import { until } from '../helper.js'
 
 const OK: PushReply = { status: 200, body: '{"message":"success","retcode":"0"}' }
 
 /** Holds POSTs until `open()`; then answers every POST at once. */
-class Gate implements PushSender {
+class Gate implements PushAsyncSender {
   private held: Array<() => void> = []
   private opened = false
   posts = 0
