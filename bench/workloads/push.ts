@@ -254,11 +254,11 @@ async function undiciOnce (ctx: Ctx): Promise<{ rep: UndiciRep, notes: string[] 
     const win = new CpuWindow(m.pid)
     const done = withTimeout(once(child, 'message'), ms + 60000, 'undici pusher')
     child.send('go')
-    const [msg] = await done as [{ posts: number, cpuMs: number }]
+    const [msg] = await done as [{ posts: number, cpuMs: number, wallMs: number }]
     const w = win.read()
     const perS = recv.newPhase()
     const notes = recv.received === msg.posts ? [] : [`the receiver counted ${recv.received} events of ${msg.posts} POSTs`]
-    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / ms * 100, stealPct: w.stealPct }, notes }
+    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct }, notes }
   } finally {
     await m.stop()
     await recv.stop()
