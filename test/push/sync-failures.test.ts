@@ -55,3 +55,20 @@ t.test('5,000 agents waiting for one connection while their receiver is down: ea
   t.strictSame(ids.filter(id => sim.push.status(id).push?.pending !== 0), [], 'nothing left to deliver')
   t.ok(ids.every(id => sim.push.status(id).push?.delivered === 2), 'each agent delivered both its sign-in events')
 })
+
+t.test('a sender that throws instead of failing asynchronously: a failed delivery like any other, retried', async (t) => {
+  const clock = new ManualClock()
+  let calls = 0
+  const sender: PushAsyncSender = {
+    // Not async: the throw comes out of send itself.
+    send (): Promise<PushReply> { calls++; if (calls === 1) throw new Error('sender broke'); return Promise.resolve(OK) }
+  }
+  const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: sender })
+  t.teardown(() => app.close())
+  app.simulator.login('1001', { password: '', phonenum: '71001', callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+  await until(() => app.simulator.push.status('1001').push?.failures === 1)
+  t.match(app.simulator.push.status('1001').push, { lastError: 'sender broke', state: 'waiting-retry' })
+  clock.advance(10000)
+  await until(() => app.simulator.push.status('1001').push?.delivered === 2)
+  t.equal(app.simulator.push.status('1001').push?.pending, 0)
+})

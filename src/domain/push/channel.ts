@@ -407,6 +407,9 @@ export class PushChannel {
       const call = this.host.post({ url: this.target.url, headers: this.currentHeaders(), body: this.postBody }, this.onReply)
       // The sender may have answered already (a synchronous failure).
       if (this.liveSeq === seq) this.call = call
+    } catch (err) {
+      // A sender that throws failed like one that calls back with the error.
+      this.onReply(err instanceof Error ? err : new Error(String(err)), undefined)
     } finally {
       this.posting = false
     }

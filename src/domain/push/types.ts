@@ -52,7 +52,10 @@ export function posterOf (sender: PushSender): PushPoster {
   return {
     post (req: PushPost, done: PushDone): PushCall {
       const ac = new AbortController()
-      sender.send({ url: req.url, headers: req.headers, body: req.body, signal: ac.signal }).then(
+      let sent: Promise<PushReply>
+      // A sender that throws instead of rejecting failed all the same (a transport failure).
+      try { sent = sender.send({ url: req.url, headers: req.headers, body: req.body, signal: ac.signal }) } catch (err) { sent = Promise.reject(err) }
+      sent.then(
         (reply) => { done(undefined, reply) },
         (err: unknown) => { done(err instanceof Error ? err : new Error(String(err)), undefined) }
       )
