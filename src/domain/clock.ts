@@ -9,6 +9,11 @@ export interface TimerHandle { cancel(): void }
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number
+  /**
+   * Milliseconds of timer time: it never steps (a wall clock can, by NTP or a resumed VM), and
+   * only differences mean something. Deadlines kept for this clock's timers are on this axis.
+   */
+  monotonic(): number
   /** Run `fn` once after `ms` milliseconds of this clock's time. */
   setTimer(ms: number, fn: () => void): TimerHandle
 }
@@ -16,6 +21,8 @@ export interface Clock {
 /** Wall-clock time and Node timers. Timers are unref'd: they never keep the process alive. */
 export class RealClock implements Clock {
   now (): number { return Date.now() }
+
+  monotonic (): number { return performance.now() }
 
   setTimer (ms: number, fn: () => void): TimerHandle {
     const t = setTimeout(fn, Math.max(0, ms))
@@ -54,6 +61,8 @@ export class ManualClock implements Clock {
   }
 
   now (): number { return this.current }
+
+  monotonic (): number { return this.current }
 
   setTimer (ms: number, fn: () => void): TimerHandle {
     const timer: ManualTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false }

@@ -307,7 +307,7 @@ t.test('scenarios: bad input', async (t) => {
 t.test('GET /__mock/clock reads the clock once per answer (issue #14 bug 1)', async (t) => {
   // A clock that moves 1 ms at every read: two reads in one answer would disagree.
   let ms = Date.UTC(2026, 0, 1, 0, 0, 0, 999)
-  const ticking: Clock = { now: () => ms++, setTimer: () => ({ cancel () {} }) }
+  const ticking: Clock = { now: () => ms++, monotonic: () => ms, setTimer: () => ({ cancel () {} }) }
   const view = clockView(ticking)
   t.same(view, { mode: 'real', now: Date.UTC(2026, 0, 1, 0, 0, 0, 999), iso: '2026-01-01T00:00:00.999Z' })
   t.equal(ms, Date.UTC(2026, 0, 1, 0, 0, 1), 'one read')

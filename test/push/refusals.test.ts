@@ -9,7 +9,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock, type Clock } from '../../src/domain/clock.js'
 import { REFUSAL_MEMO_MS } from '../../src/domain/push/hub.js'
-import type { PushReply, PushRequest, PushAsyncSender } from '../../src/domain/push/types.js'
+import type { PushAsyncSender, PushCall, PushDone, PushPost, PushPoster, PushReply, PushRequest } from '../../src/domain/push/types.js'
 import { until } from '../helper.js'
 import { current, pushSignIn, pushStatus } from '../fixtures/receivers.js'
 
@@ -109,7 +109,7 @@ t.test('a wall clock that steps back holds no retry: each fires after its interv
   const manual = new ManualClock()
   let back = 0
   // now() steps back by `back` ms (NTP, a resumed VM); timers keep their own time.
-  const clock: Clock = { now: () => manual.now() - back, setTimer: (ms, fn) => manual.setTimer(ms, fn) }
+  const clock: Clock = { now: () => manual.now() - back, monotonic: () => manual.now(), setTimer: (ms, fn) => manual.setTimer(ms, fn) }
   const net = new Network()
   const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: net })
   t.teardown(() => app.close())
@@ -120,4 +120,69 @@ t.test('a wall clock that steps back holds no retry: each fires after its interv
   manual.advance(10000)
   await until(async () => (await pushStatus(app, '1001')).delivered === 2, 'retried after 10 s of timer time')
   t.match(await pushStatus(app, '1001'), { retries: 1, failures: 1 })
+})
+
+t.test('deliveries waiting on a port\'s new try go ahead when the refusals are forgotten (reset, or too many URLs)', async (t) => {
+  const clock = new ManualClock()
+  const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: new Network() })
+  t.teardown(() => app.close())
+  const hub = app.simulator.push
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+  const waitOnProbe = (): Promise<unknown> => {
+    hub.replied(A, refused)
+    clock.advance(REFUSAL_MEMO_MS)
+    t.equal(hub.recentRefusal(A), undefined, 'this delivery tries the port again')
+    const waiting = hub.recentRefusal(A)
+    t.ok(waiting instanceof Promise, 'the next one waits for what it finds')
+    return waiting as Promise<unknown>
+  }
+  const outcome = async (waiting: Promise<unknown>): Promise<unknown> => {
+    let result: unknown = 'unsettled'
+    waiting.then((r) => { result = r }, () => { result = 'rejected' })
+    await until(() => result !== 'unsettled', 'the waiting delivery is told')
+    return result
+  }
+
+  let waiting = waitOnProbe()
+  hub.reset()
+  t.equal(await outcome(waiting), undefined, 'reset: it goes ahead and tries the receiver')
+
+  waiting = waitOnProbe()
+  for (let i = 0; i < 10000; i++) hub.replied(`http://127.0.0.1:9/u${i}`, refused)
+  t.equal(await outcome(waiting), undefined, '10,000 more refused URLs: the memo is cleared, and it goes ahead')
+})
+
+/** Holds every POST until its abort (a receiver that never answers): the time of each, by the timers' clock. */
+class Hold implements PushPoster {
+  readonly started: number[] = []
+  readonly aborted: number[] = []
+  constructor (private readonly manual: ManualClock) {}
+  post (_req: PushPost, done: PushDone): PushCall {
+    this.started.push(this.manual.now())
+    return { abort: (reason: Error) => { this.aborted.push(this.manual.now()); done(reason, undefined) } }
+  }
+}
+
+t.test('a wall clock that steps back or forward moves no POST\'s timeout: each ends 10 s of timer time after it started', async (t) => {
+  for (const step of [-8000, 6000]) {
+    const manual = new ManualClock()
+    const t0 = manual.now()
+    let shift = 0
+    const clock: Clock = { now: () => manual.now() + shift, monotonic: () => manual.now(), setTimer: (ms, fn) => manual.setTimer(ms, fn) }
+    const hold = new Hold(manual)
+    const app = await buildApp({ pollWaitMs: 0, inactivityTimeoutMs: 0 }, { clock, logger: false, pushSender: hold })
+    t.teardown(() => app.close())
+    const sim = app.simulator
+    sim.login('1001', { password: '', phonenum: '71001', callBackUri: A, serviceToken: 'tok' }, 'login')
+    await until(() => hold.started.length === 1)
+    manual.advance(1000)
+    shift = step
+    sim.login('1002', { password: '', phonenum: '71002', callBackUri: B, serviceToken: 'tok' }, 'login')
+    await until(() => hold.started.length === 2)
+    for (let i = 0; i < 11; i++) manual.advance(1000)
+    await until(() => sim.push.status('1002').push?.failures === 1)
+    t.strictSame(hold.started.map(x => x - t0), [0, 1000], `wall clock stepped by ${step} ms`)
+    t.strictSame(hold.aborted.map(x => x - t0), [10000, 11000], 'each timed out 10 s after it started')
+    t.match(sim.push.status('1002').push, { lastError: 'timeout after 10000 ms', state: 'waiting-retry' })
+  }
 })

@@ -8,7 +8,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ManualClock } from '../../src/domain/clock.js'
-import type { PushReply, PushRequest, PushAsyncSender } from '../../src/domain/push/types.js'
+import type { PushAsyncSender, PushCall, PushDone, PushPost, PushPoster, PushReply, PushRequest } from '../../src/domain/push/types.js'
 import { until } from '../helper.js'
 
 const OK: PushReply = { status: 200, body: '{"message":"success","retcode":"0"}' }
@@ -71,4 +71,46 @@ t.test('a sender that throws instead of failing asynchronously: a failed deliver
   clock.advance(10000)
   await until(() => app.simulator.push.status('1001').push?.delivered === 2)
   t.equal(app.simulator.push.status('1001').push?.pending, 0)
+})
+
+t.test('a sender that answers and then throws: one outcome per POST (the first), the channel goes on', async (t) => {
+  const clock = new ManualClock()
+  let posts = 0
+  const sender: PushPoster = {
+    post (_req: PushPost, done: PushDone): PushCall {
+      posts++
+      done(undefined, OK)
+      throw new Error('thrown after answering')
+    }
+  }
+  const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: sender })
+  t.teardown(() => app.close())
+  const sim = app.simulator
+  sim.login('1001', { password: '', phonenum: '71001', callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+  await until(() => sim.push.status('1001').push?.delivered === 2)
+  sim.sayBusy('1001', undefined, false)
+  await until(() => sim.push.status('1001').push?.delivered === 3, 'the next event goes out too')
+  t.match(sim.push.status('1001').push, { posts, failures: 0, lastError: null, pending: 0, state: 'idle' })
+})
+
+t.test('an internal error in every delivery of 10,000 channels waiting for one connection: the connection is handed on without nesting', async (t) => {
+  const gate = new Gate()
+  const clock = new ManualClock()
+  const app = await buildApp({ pollWaitMs: 0, pushConnections: 1, inactivityTimeoutMs: 0, pushFailTotalMs: 0 }, { clock, logger: false, pushSender: gate })
+  t.teardown(() => app.close())
+  const sim = app.simulator
+  const ids = Array.from({ length: 10000 }, (_, i) => String(30000 + i))
+  for (const id of ids) sim.login(id, { password: '', phonenum: `7${id}`, callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+  await until(() => gate.posts === 1)
+  // A bug somewhere in a delivery's start (here: asking the scenario), from now on.
+  const hub = sim.push as { disturbance: (agentId: string) => unknown }
+  hub.disturbance = () => { throw new Error('bug') }
+  gate.open()
+  const failed = (): string[] => ids.filter(id => sim.push.status(id).push?.lastError === 'internal: bug')
+  await until(() => failed().length === ids.length, 'every channel met the bug')
+  t.equal(sim.push.status(ids[0]!).push?.delivered, 1, 'the first agent delivered its POST on the wire')
+  // The bug is gone: the connection is free again (not held by a channel that met the bug).
+  delete (hub as Partial<typeof hub>).disturbance
+  sim.login('40001', { password: '', phonenum: '740001', callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+  await until(() => sim.push.status('40001').push?.delivered === 2, 'a new agent delivers through the connection')
 })

@@ -75,7 +75,7 @@ export interface ChannelHost {
   post(req: PushPost, done: PushDone): PushCall
   /** A POST to `url` ended (`err`: how it failed): the hub's memo of refused ports learns from it. */
   replied(url: string, err: Error | undefined): void
-  /** The channel's POST is on the wire until `channel.deadline`: the hub calls `timeout()` then. */
+  /** The channel's POST went on the wire: the hub calls `timeout()` when its time is up. */
   watch(channel: PushChannel): void
   /** The channel's POST ended. */
   unwatch(channel: PushChannel): void
@@ -98,7 +98,7 @@ export interface ChannelHost {
   acquire(channel: PushChannel): boolean
   /** A POST to `url` ended: its connection goes to the next channel waiting, or is freed. */
   release(url: string): void
-  /** Call `channel.retry()` at `channel.retryAt` (the simulator's clock), unless it was closed. */
+  /** Call `channel.retry()` after the retry interval (the simulator's clock). */
   retryLater(channel: PushChannel): void
   /** Deliveries kept failing for the total failure time: sign the agent out. */
   expired(channel: PushChannel, cause: string): void
@@ -112,9 +112,8 @@ export class PushChannel {
   private onWire = false
   /** Waiting for one of the receiver URL's connections (the hub calls `granted()`). */
   private waitingSlot = false
-  /** A retry is due at `retryAt` (the hub's retry queue calls `retry()` then). */
+  /** A retry is due (the hub's retry queue calls `retry()` then). */
   private retryPending = false
-  retryAt = 0
   /** After a failure, batches do not mix string and object contents. */
   private split = false
   private closing: 'no' | 'flush' | 'closed' = 'no'
@@ -135,15 +134,19 @@ export class PushChannel {
   private wireSeq = 0
   /** The number of the POST on the wire (0: none). */
   private liveSeq = 0
-  /** When the POST on the wire times out (the hub's sweep calls `timeout()`). */
-  deadline = 0
   /** The POST on the wire was told to stop because its time is up. */
-  timedOut = false
-  /** What the hub's deferred turn ends (see failLater), with the failure it ends in. */
-  private deferred: 'fail' | 'drop' | undefined
+  private timedOut = false
+  /**
+   * What the hub's deferred turn ends (see failLater): a failure known without I/O (with its
+   * outcome below), a scenario's drop, or a sender's answer given inside `post`.
+   */
+  private deferred: 'fail' | 'drop' | 'reply' | undefined
   private failStatus = 0
   private failRetcode: string | undefined
   private failError = ''
+  private earlyReply: { err: Error | undefined, reply: PushReply | undefined } | undefined
+  /** An internal error left the connection held: the deferred turn releases it. */
+  private releaseLater = false
   /** Inside the sender's `post` call. */
   private posting = false
   /** The headers for the agent's current GUID (rebuilt when it rotates). */
@@ -300,10 +303,24 @@ export class PushChannel {
     }
   }
 
-  /** Not expected (every failure is an outcome): never leave the channel stuck on the wire. */
+  /**
+   * Not expected (every failure is an outcome): never leave the channel stuck on the wire. The
+   * connection is handed on in the deferred turn, not here: the next channel's start could fail
+   * the same way, and so on through every channel waiting (nested, that overflows the stack).
+   */
   private internalError (err: unknown): void {
-    if (this.onWire) this.offWire()
     this.stats.lastError = `internal: ${err instanceof Error ? err.message : String(err)}`
+    if (!this.onWire) return
+    this.onWire = false
+    if (this.liveSeq !== 0) {
+      // Its answer, if it comes, is ignored.
+      this.liveSeq = 0
+      this.host.unwatch(this)
+      this.call?.abort(new Error('internal error'))
+      this.call = undefined
+    }
+    this.releaseLater = true
+    this.host.defer(this)
   }
 
   /** The POST is over: its connection goes to the next channel waiting for this receiver. */
@@ -380,13 +397,22 @@ export class PushChannel {
     this.host.defer(this)
   }
 
-  /** The hub's deferred turn (failLater, or a scenario's drop). */
+  /** The hub's deferred turn (failLater, a scenario's drop, an early answer, or a connection to hand on). */
   runDeferred (): void {
+    if (this.releaseLater) {
+      this.releaseLater = false
+      this.host.release(this.target.url)
+    }
     const what = this.deferred
     this.deferred = undefined
     try {
       if (what === 'fail') this.attempted(this.failStatus, this.failRetcode, this.failError, false)
       else if (what === 'drop') this.delivered(this.postN, true, true)
+      else if (what === 'reply') {
+        const early = this.earlyReply!
+        this.earlyReply = undefined
+        this.onReply(early.err, early.reply)
+      }
     } catch (err) {
       this.internalError(err)
     }
@@ -397,21 +423,24 @@ export class PushChannel {
   }
 
   private send (): void {
-    const seq = ++this.wireSeq
-    this.liveSeq = seq
+    this.liveSeq = ++this.wireSeq
     this.timedOut = false
-    this.deadline = this.host.clock.now() + this.host.opts.timeoutMs
     this.host.watch(this)
     this.posting = true
+    let call: PushCall | undefined
     try {
-      const call = this.host.post({ url: this.target.url, headers: this.currentHeaders(), body: this.postBody }, this.onReply)
-      // The sender may have answered already (a synchronous failure).
-      if (this.liveSeq === seq) this.call = call
+      call = this.host.post({ url: this.target.url, headers: this.currentHeaders(), body: this.postBody }, this.onReply)
     } catch (err) {
-      // A sender that throws failed like one that calls back with the error.
-      this.onReply(err instanceof Error ? err : new Error(String(err)), undefined)
+      // A sender that throws failed like one that calls back with the error (unless it answered first).
+      this.earlyReply ??= { err: err instanceof Error ? err : new Error(String(err)), reply: undefined }
     } finally {
       this.posting = false
+    }
+    if (this.earlyReply === undefined) this.call = call
+    else {
+      // Answered inside `post` (a sender failing at once): ended in the deferred turn, like failLater.
+      this.deferred = 'reply'
+      this.host.defer(this)
     }
   }
 
@@ -423,8 +452,10 @@ export class PushChannel {
   }
 
   private readonly onReply = (err: Error | undefined, reply: PushReply | undefined): void => {
-    // Answered inside `post` (a sender failing at once): later, like failLater.
-    if (this.posting) { queueMicrotask(() => { this.onReply(err, reply) }); return }
+    // Inside `post`: kept for the deferred turn (the first answer counts; a sender answers once).
+    if (this.posting) { this.earlyReply ??= { err, reply }; return }
+    // No POST on the wire: a second answer to one already ended.
+    if (this.liveSeq === 0) return
     try {
       this.liveSeq = 0
       this.call = undefined
@@ -527,12 +558,8 @@ export class PushChannel {
     this.trim()
     s.state = 'waiting-retry'
     this.retryPending = true
-    this.retryAt = this.host.clock.now() + this.host.opts.retryIntervalMs
     this.host.retryLater(this)
   }
-
-  /** Still waiting for its retry (not closed meanwhile). */
-  get waitingRetry (): boolean { return this.retryPending }
 
   /** The retry interval is over: send again. */
   retry (): void {

@@ -4,7 +4,8 @@
  * after sign-out), applies scenario disturbances and reports each POST to the journal and log.
  * HTTP goes through the injected PushSender.
  */
-import type { Clock, TimerHandle } from '../clock.js'
+import type { Clock } from '../clock.js'
+import { DeadlineQueue } from '../deadlines.js'
 import { fail } from '../errors.js'
 import { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
@@ -64,14 +65,8 @@ export class PushHub implements ChannelHost {
   private readonly mirrors = new Map<string, { channel: PushChannel, queue: EventQueue }>()
   private downUntilAll = 0
   private readonly downUntil = new Map<string, number>()
-  /**
-   * Channels waiting for their retry, in arrival order, which is due order (the retry interval is
-   * fixed for the hub's life) unless a wall clock stepped back meanwhile: then a later arrival with
-   * an earlier due time waits for those before it. One clock timer for the head instead of a timer
-   * per failed POST.
-   */
-  private readonly retries = new Ring<PushChannel>(Number.MAX_SAFE_INTEGER)
-  private retryTimer: TimerHandle | undefined
+  /** Channels waiting for their retry (one clock timer for all, not one per failed POST). */
+  private readonly retries: DeadlineQueue<PushChannel>
   /** Per receiver URL: POSTs on the wire, and the channels waiting for one to end (FIFO). */
   private readonly lanes = new Map<string, { busy: number, waiting: Ring<PushChannel> }>()
   /**
@@ -79,15 +74,8 @@ export class PushHub implements ChannelHost {
    * trying the port again (the others wait for its outcome).
    */
   private readonly refused = new Map<string, Refusal>()
-  /** The due time the retry timer was armed for (a wall clock stepping back must not hold retries). */
-  private retriesArmedFor = 0
-  /**
-   * Channels with a POST on the wire, in start order, which is deadline order (one timeout for
-   * all): one clock timer for the oldest instead of a timer per POST.
-   */
-  private readonly onWire = new Set<PushChannel>()
-  private wireTimer: TimerHandle | undefined
-  private wireArmedFor = 0
+  /** Channels with a POST on the wire, timed out `timeoutMs` after it started (one clock timer for all). */
+  private readonly onWire: DeadlineQueue<PushChannel>
   private readonly sender: PushPoster
   /** Channels whose POST ended without I/O, to finish in one microtask (PushChannel.failLater). */
   private deferred: PushChannel[] = []
@@ -98,6 +86,8 @@ export class PushHub implements ChannelHost {
     this.opts = deps.options
     this.random = deps.random
     this.sender = posterOf(deps.sender)
+    this.retries = new DeadlineQueue(deps.clock, deps.options.retryIntervalMs, c => { c.retry() })
+    this.onWire = new DeadlineQueue(deps.clock, deps.options.timeoutMs, c => { c.timeout() })
   }
 
   get cap (): number { return this.deps.cap() }
@@ -178,7 +168,7 @@ export class PushHub implements ChannelHost {
     this.channels.clear()
     this.downUntil.clear()
     this.downUntilAll = 0
-    this.refused.clear()
+    this.clearRefusals()
   }
 
   // ---- ChannelHost ---------------------------------------------------------------------------
@@ -202,40 +192,14 @@ export class PushHub implements ChannelHost {
   replied (url: string, err: Error | undefined): void {
     if (err === undefined || !isRefused(err)) { this.forgetRefusal(url); return }
     const before = this.refused.get(url)
-    if (before === undefined && this.refused.size >= KEPT_STATS) this.refused.clear()
+    if (before === undefined && this.refused.size >= KEPT_STATS) this.clearRefusals()
     this.refused.set(url, { at: this.clock.now(), error: err, probe: undefined })
     before?.probe?.settle({ error: err })
   }
 
-  watch (channel: PushChannel): void {
-    this.onWire.add(channel)
-    // A wall clock stepping back can make this deadline earlier than the one armed for.
-    if (this.wireTimer !== undefined && channel.deadline >= this.wireArmedFor) return
-    this.armWire(channel.deadline)
-  }
+  watch (channel: PushChannel): void { this.onWire.add(channel) }
 
   unwatch (channel: PushChannel): void { this.onWire.delete(channel) }
-
-  /** (Re-)arms the sweep (a timed-out channel may start its next POST inside sweepWire). */
-  private armWire (at: number): void {
-    this.wireTimer?.cancel()
-    this.wireArmedFor = at
-    this.wireTimer = this.clock.setTimer(at - this.clock.now(), this.sweepWire)
-  }
-
-  /** Times out the POSTs past their deadline (oldest first), then waits for the next deadline. */
-  private readonly sweepWire = (): void => {
-    this.wireTimer = undefined
-    const now = Math.max(this.clock.now(), this.wireArmedFor)
-    let next: number | undefined
-    for (const c of this.onWire) {
-      // Already told to stop (the sender has not answered yet).
-      if (c.timedOut) continue
-      if (c.deadline > now) { next = c.deadline; break }
-      c.timeout()
-    }
-    if (next !== undefined) this.armWire(next)
-  }
 
   /** The port answered (or failed otherwise): deliveries waiting on this try go ahead. */
   private forgetRefusal (url: string): void {
@@ -244,6 +208,13 @@ export class PushHub implements ChannelHost {
     if (r === undefined) return
     this.refused.delete(url)
     r.probe?.settle(undefined)
+  }
+
+  /** Forgets every refusal; deliveries waiting on a port's new try go ahead (else they never would). */
+  private clearRefusals (): void {
+    const probes = [...this.refused.values()].map(r => r.probe)
+    this.refused.clear()
+    for (const p of probes) p?.settle(undefined)
   }
 
   isDown (agentId: string): boolean {
@@ -281,35 +252,7 @@ export class PushHub implements ChannelHost {
     if (lane.busy <= 0) this.lanes.delete(url)
   }
 
-  retryLater (channel: PushChannel): void {
-    this.retries.push(channel)
-    if (this.retryTimer === undefined) this.armRetries()
-  }
-
-  /** Runs the retries that are due, then waits for the next one. */
-  private readonly runRetries = (): void => {
-    this.retryTimer = undefined
-    const due = Math.max(this.clock.now(), this.retriesArmedFor)
-    try {
-      for (let c = this.retries.first(); c !== undefined; c = this.retries.first()) {
-        if (c.waitingRetry && c.retryAt > due) break
-        this.retries.shift()
-        c.retry()
-      }
-    } finally {
-      this.armRetries()
-    }
-  }
-
-  /** (Re-)arms the retry timer for the head (a retry that fails at once re-queues inside runRetries). */
-  private armRetries (): void {
-    this.retryTimer?.cancel()
-    this.retryTimer = undefined
-    const head = this.retries.first()
-    if (head === undefined) return
-    this.retriesArmedFor = head.retryAt
-    this.retryTimer = this.clock.setTimer(head.retryAt - this.clock.now(), this.runRetries)
-  }
+  retryLater (channel: PushChannel): void { this.retries.add(channel) }
 
   expired (channel: PushChannel, cause: string): void {
     this.deps.log.warn({ agent: channel.agentId, url: channel.stats.url, cause }, 'push failing too long: agent signed out')
