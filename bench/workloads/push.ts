@@ -9,7 +9,7 @@
  * in order, none lost.
  */
 import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BENCH_DIR, checkBudget, repeated, type Ctx } from '../lib/context.js'
 import { join } from 'node:path'
@@ -60,9 +60,24 @@ const RETRY_MS = 500
 const CAPACITY_FACTOR = 1.25
 const J_FLAGS = ['--inactivity-timeout-ms', '0', '--push-retry-interval-ms', String(RETRY_MS), '--push-fail-total-ms', '0', '--log-level', 'error']
 
-/** The receiver: answers every POST `{"message":"success","retcode":"0"}` and checks each agent's sequence. */
+/** Every answer of the receiver: HTTP/1.1 200, keep-alive, `{"message":"success","retcode":"0"}`. */
+const ANSWER = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 35\r\nKeep-Alive: timeout=60\r\n\r\n{"message":"success","retcode":"0"}')
+const HEAD_END = Buffer.from('\r\n\r\n')
+const MAX_HEAD = 16384
+
+/**
+ * The receiver: answers every POST `{"message":"success","retcode":"0"}` and checks each agent's
+ * sequence. A lean HTTP/1.1 server on node:net — request line and headers up to the blank line,
+ * a Content-Length body (a request without one, or a head over 16 KiB, closes the connection and
+ * is counted), the answers to the requests of one read written at once — because node:http
+ * needed about 40 µs of CPU per POST, 70–80 % of the other core at 20,000 POSTs/s, and its own
+ * queueing showed in the latency measured (docs/decisions.md, "Workload j's receiver").
+ */
 class Receiver {
   server: Server | undefined
+  private readonly sockets = new Set<Socket>()
+  /** Requests the receiver could not read (no Content-Length, head too long): must stay 0. */
+  malformed = 0
   received = 0
   posts = 0
   latency: number[] = []
@@ -79,14 +94,31 @@ class Receiver {
   constructor (readonly port: number) {}
 
   async start (): Promise<void> {
-    this.server = createServer({ keepAliveTimeout: 60000 }, (req, res) => {
-      let body = ''
-      req.setEncoding('utf8')
-      req.on('data', (c: string) => { body += c })
-      req.on('end', () => {
-        this.take(body)
-        res.writeHead(200, { 'Content-Type': 'application/json' })
-        res.end('{"message":"success","retcode":"0"}')
+    this.server = createServer({ noDelay: true }, (sock) => {
+      this.sockets.add(sock)
+      sock.on('close', () => { this.sockets.delete(sock) })
+      sock.on('error', () => {})
+      let buf: Buffer = Buffer.alloc(0)
+      sock.on('data', (chunk: Buffer) => {
+        buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk])
+        let answers = 0
+        for (;;) {
+          const end = buf.indexOf(HEAD_END)
+          if (end < 0) {
+            if (buf.length > MAX_HEAD) { this.malformed++; sock.destroy(); return }
+            break
+          }
+          const head = buf.toString('latin1', 0, end).toLowerCase()
+          const i = head.indexOf('\r\ncontent-length:')
+          const len = i < 0 ? Number.NaN : parseInt(head.slice(i + 17), 10)
+          if (!(len >= 0)) { this.malformed++; sock.destroy(); return }
+          if (buf.length < end + 4 + len) break
+          this.take(buf.toString('utf8', end + 4, end + 4 + len))
+          buf = buf.subarray(end + 4 + len)
+          answers++
+        }
+        if (answers === 1) sock.write(ANSWER)
+        else if (answers > 1) sock.write(Buffer.concat(new Array<Buffer>(answers).fill(ANSWER)))
       })
     })
     this.server.listen(this.port, '127.0.0.1')
@@ -98,8 +130,9 @@ class Receiver {
     const s = this.server
     if (s === undefined) return
     this.server = undefined
-    s.closeAllConnections()
     s.close()
+    for (const sock of this.sockets) sock.destroy()
+    this.sockets.clear()
     await once(s, 'close')
   }
 
@@ -210,6 +243,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     await waitFor('capacity events delivered', () => recv.received >= producedAll, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedAll})`) })
     const deliveredPerS = recv.newPhase()
     const final = await stats()
+    if (recv.malformed > 0) notes.push(`${recv.malformed} requests the receiver could not read (no Content-Length, or a head over 16 KiB)`)
     if (recv.duplicates > 0) notes.push(`${recv.duplicates} events received twice: POSTs the receiver took as it went down, whose answers never reached the mock, were retried (at-least-once)`)
     if (final.dropped > 0) notes.push(`${final.dropped} events dropped by the queue cap`)
     return {
@@ -258,6 +292,7 @@ async function undiciOnce (ctx: Ctx): Promise<{ rep: UndiciRep, notes: string[] 
     const w = win.read()
     const perS = recv.newPhase()
     const notes = recv.received === msg.posts ? [] : [`the receiver counted ${recv.received} events of ${msg.posts} POSTs`]
+    if (recv.malformed > 0) notes.push(`${recv.malformed} requests the receiver could not read`)
     return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct }, notes }
   } finally {
     await m.stop()
@@ -295,7 +330,7 @@ export function pushGoals (r: PushResult, fmt: (x: number | undefined, d?: numbe
 export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: number) => string, fmt: (x: number | undefined, d?: number) => string): string[] {
   const s = r.summary
   const out = ['## j. Push delivery', '']
-  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a node:http receiver in the bench process (latency, RSS steady); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
+  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process (latency, RSS steady); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
   out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU wait server / bench % | CPU steal % (machine) |')
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)

@@ -5,7 +5,7 @@
  * gateway route.
  */
 import type { CustomerCallInput } from './contact-center.js'
-import { contentBytes } from './event-size.js'
+import { contentBytesToMeasure } from './event-size.js'
 import type { ForcedState, TimelineAction } from './scenario.js'
 import type { Simulator } from './simulator.js'
 
@@ -34,10 +34,9 @@ export class Control {
     this.sim.center.agentChanged(agent)
   }
 
-  /** Queue any event for a signed-in agent. */
   /** Queue any event for a signed-in agent. Its content is measured: queues and histories bound it. */
   inject (agentId: string, eventType: string, content: unknown): void {
-    this.sim.emit(this.sim.signedIn(agentId), { eventType, content }, contentBytes(content))
+    this.sim.emit(this.sim.signedIn(agentId), { eventType, content }, contentBytesToMeasure(content))
   }
 
   /** Arm an event fault for the agent's next events. */

@@ -67,16 +67,23 @@ export function judge (variant: PushTarget['variant'], reply: PushReply): Verdic
   return { ok: false, retcode, error: retcode === undefined ? 'no retcode in the answer' : `retcode ${retcode}` }
 }
 
+/** The last answer read, and its retcode: a receiver answers the same text POST after POST. */
+let lastAnswer = ''
+let lastRetcode: string | undefined
+
 function readRetcode (body: string): string | undefined {
-  if (body === '') return undefined
+  if (body === lastAnswer) return lastRetcode
+  let retcode: string | undefined
   try {
-    const parsed: unknown = JSON.parse(body)
-    if (parsed === null || typeof parsed !== 'object') return undefined
-    const r = (parsed as { retcode?: unknown }).retcode
-    return typeof r === 'string' || typeof r === 'number' ? String(r) : undefined
+    const parsed: unknown = body === '' ? undefined : JSON.parse(body)
+    const r = parsed === null || typeof parsed !== 'object' ? undefined : (parsed as { retcode?: unknown }).retcode
+    retcode = typeof r === 'string' || typeof r === 'number' ? String(r) : undefined
   } catch {
-    return undefined
+    retcode = undefined
   }
+  lastAnswer = body
+  lastRetcode = retcode
+  return retcode
 }
 
 const SECRET_QUERY = /token|guid|jsessionid|password|secret|key/i
