@@ -7,9 +7,9 @@
  * taken is gone from memory; and at most `maxBytes` of event content (large events are the
  * injected ones, see eventBytes), the oldest dropped first.
  */
+import { EventRing } from './event-ring.js'
 import { eventBytes } from './event-size.js'
 import type { GatewayEvent } from './events.js'
-import { Ring } from './ring.js'
 
 export interface Waiter {
   /** Still worth answering (the client has not disconnected). */
@@ -22,12 +22,12 @@ export interface Waiter {
 export const QUEUE_MAX_BYTES = 16 * 1024 * 1024
 
 export class EventQueue {
-  private readonly items: Ring<GatewayEvent>
+  private readonly items: EventRing
   private bytes = 0
   private waiter: Waiter | undefined
 
   constructor (private readonly cap: number, private readonly onDrop: (dropped: GatewayEvent) => void, private readonly maxBytes = QUEUE_MAX_BYTES) {
-    this.items = new Ring<GatewayEvent>(cap)
+    this.items = new EventRing(cap)
   }
 
   get length (): number { return this.items.length }
@@ -41,9 +41,10 @@ export class EventQueue {
       this.waiter = undefined
       if (w.alive()) { w.deliver(event); return }
     }
-    this.bytes += eventBytes(event)
-    const dropped = this.items.push(event)
-    if (dropped !== undefined) this.dropped(dropped)
+    if (this.items.full) this.dropped(this.items.shift()!)
+    const bytes = eventBytes(event)
+    this.bytes += bytes
+    this.items.push(event, bytes)
     while (this.bytes > this.maxBytes && this.items.length > 1) this.dropped(this.items.shift()!)
   }
 
@@ -57,6 +58,9 @@ export class EventQueue {
     if (event !== undefined) this.bytes -= eventBytes(event)
     return event
   }
+
+  /** Slots allocated for waiting events (bounded by the cap), and how many hold one: memory follows what is held. */
+  get storage (): { slots: number, held: number } { return this.items.storage }
 
   peek (): GatewayEvent[] { return this.items.toArray() }
 

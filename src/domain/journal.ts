@@ -110,15 +110,20 @@ function scrub (body: unknown, depth: number, budget: Budget): unknown {
   return out
 }
 
-interface Kept { entry: JournalEntry, bytes: number }
-
 export class Journal {
-  private entries: Ring<Kept> | undefined
+  private entries: Ring<JournalEntry> | undefined
+  /**
+   * What each entry keeps, in bytes, side by side with `entries` (the same pushes and shifts):
+   * a small integer each, not a wrapper object per entry — push deliveries failing by the
+   * thousand a second are journalled, and whatever an entry holds is old-generation garbage soon.
+   */
+  private sizes: Ring<number> | undefined
   private bytes = 0
   private seq = 0
 
   constructor (private capacity: number, private readonly totalBytes = JOURNAL_LIMITS.totalBytes) {
-    this.entries = capacity > 0 ? new Ring<Kept>(capacity) : undefined
+    this.entries = capacity > 0 ? new Ring<JournalEntry>(capacity) : undefined
+    this.sizes = capacity > 0 ? new Ring<number>(capacity) : undefined
   }
 
   get size (): number { return this.entries?.length ?? 0 }
@@ -132,18 +137,23 @@ export class Journal {
    */
   record (entry: JournalEntry, bodyBytes = 0): void {
     const ring = this.entries
-    if (ring === undefined) return
+    const sizes = this.sizes
+    if (ring === undefined || sizes === undefined) return
     entry.seq = ++this.seq
     const bytes = ENTRY_OVERHEAD + entry.path.length + bodyBytes
     this.bytes += bytes
-    const evicted = ring.push({ entry, bytes })
-    if (evicted !== undefined) this.bytes -= evicted.bytes
-    while (this.bytes > this.totalBytes && ring.length > 1) this.bytes -= ring.shift()!.bytes
+    ring.push(entry)
+    const evicted = sizes.push(bytes)
+    if (evicted !== undefined) this.bytes -= evicted
+    while (this.bytes > this.totalBytes && ring.length > 1) {
+      ring.shift()
+      this.bytes -= sizes.shift()!
+    }
   }
 
   /** Oldest first. */
   all (): JournalEntry[] {
-    return this.entries === undefined ? [] : this.entries.toArray().map(k => k.entry)
+    return this.entries === undefined ? [] : this.entries.toArray()
   }
 
   /** Matching entries, oldest or newest first; `limit` keeps the first ones in that order. */
@@ -160,7 +170,7 @@ export class Journal {
 
   count (q: JournalQuery): number { return this.find(q).length }
 
-  clear (): void { this.entries?.clear(); this.bytes = 0 }
+  clear (): void { this.entries?.clear(); this.sizes?.clear(); this.bytes = 0 }
 
   verify (v: VerifyRequest): VerifyResult {
     const actual = this.count(v.match)

@@ -28,7 +28,7 @@ import { FaultEngine } from './faults.js'
 import { seededRandom, type IdSource } from './ids.js'
 import { PushHub, type PushLog } from './push/hub.js'
 import { defaultPushOptions, type PushOptions, type PushSender, type PushVariant } from './push/types.js'
-import { Ring } from './ring.js'
+import { EventRing } from './event-ring.js'
 import { SessionStore, type AuthMode, type AuthVerdict, type Credentials } from './sessions.js'
 import { WorldIndex, type World, type Skill } from './world.js'
 
@@ -145,7 +145,7 @@ export class Simulator {
   readonly random: () => number
   readonly push: PushHub
   /** Recent events per agent id, kept across sign-outs for the admin API (bounded); see remember. */
-  private readonly history = new Map<string, { events: Ring<GatewayEvent>, bytes: number }>()
+  private readonly history = new Map<string, { events: EventRing, bytes: number }>()
   private historyBytes = 0
   observer: EventObserver | undefined
   world: WorldIndex
@@ -573,25 +573,25 @@ export class Simulator {
     let h = this.history.get(event.workNo)
     if (h === undefined) {
       if (this.history.size >= HISTORY_LIMITS.agents) this.forgetHistory(this.history.keys().next().value!)
-      h = { events: new Ring<GatewayEvent>(size), bytes: 0 }
+      h = { events: new EventRing(size), bytes: 0 }
       this.history.set(event.workNo, h)
     }
     const bytes = eventBytes(event)
     h.bytes += bytes
     this.historyBytes += bytes
-    const evicted = h.events.push(event)
-    if (evicted !== undefined) this.dropFromHistory(h, evicted)
+    if (h.events.full) this.dropFromHistory(h, h.events.drop())
+    h.events.push(event, bytes)
     const share = Math.max(10, Math.floor(HISTORY_LIMITS.events / this.history.size))
-    while (h.events.length > share) this.dropFromHistory(h, h.events.shift()!)
-    while (h.bytes > HISTORY_LIMITS.agentBytes && h.events.length > 1) this.dropFromHistory(h, h.events.shift()!)
+    while (h.events.length > share) this.dropFromHistory(h, h.events.drop())
+    while (h.bytes > HISTORY_LIMITS.agentBytes && h.events.length > 1) this.dropFromHistory(h, h.events.drop())
     while (this.historyBytes > HISTORY_LIMITS.totalBytes && this.history.size > 1) {
       const oldest = this.history.keys().next().value!
       this.forgetHistory(oldest === event.workNo ? [...this.history.keys()][1]! : oldest)
     }
   }
 
-  private dropFromHistory (h: { bytes: number }, event: GatewayEvent): void {
-    const bytes = eventBytes(event)
+  /** An event left the history: `bytes`, its measured size, no longer counts. */
+  private dropFromHistory (h: { bytes: number }, bytes: number): void {
     h.bytes -= bytes
     this.historyBytes -= bytes
   }

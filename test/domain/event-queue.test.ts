@@ -179,3 +179,30 @@ t.test('order and length survive compaction after many takes', async (t) => {
   t.equal(out.length, 1500)
   t.same(dropped, [])
 })
+
+t.test('model: any mix of pushes and takes gives back exactly what a plain FIFO with the cap would (fields, times, order, drops)', async (t) => {
+  const { default: fc } = await import('fast-check')
+  fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.oneof(fc.constant('take'), fc.double({ noNaN: true })), { maxLength: 300 }), (cap, ops) => {
+    const dropped: GatewayEvent[] = []
+    const q = new EventQueue(cap, e => dropped.push(e))
+    const model: GatewayEvent[] = []
+    const modelDropped: GatewayEvent[] = []
+    let n = 0
+    for (const op of ops) {
+      if (op === 'take') {
+        const got = q.take()
+        const want = model.shift()
+        if (JSON.stringify(got) !== JSON.stringify(want) || got?.genTime !== want?.genTime) return false
+      } else {
+        const e: GatewayEvent = { eventType: `E${n}`, workNo: String(1000 + (n % 3)), content: n % 4 === 0 ? undefined : { n, op }, genTime: op }
+        n++
+        q.push(e)
+        model.push(e)
+        if (model.length > cap) modelDropped.push(model.shift()!)
+      }
+      if (q.length !== model.length) return false
+    }
+    return JSON.stringify(q.peek()) === JSON.stringify(model) && JSON.stringify(dropped) === JSON.stringify(modelDropped) && q.storage.held === model.length && q.storage.slots <= cap
+  }), { numRuns: 500 })
+  t.pass('fast-check found no counter-example')
+})

@@ -11,8 +11,6 @@ import type { GatewayEvent } from '../../src/domain/events.js'
 import { HISTORY_LIMITS } from '../../src/domain/simulator.js'
 import { admin, build, signIn } from '../helper.js'
 
-const slotsOf = (q: EventQueue): unknown[] => (q as unknown as { items: { slots: unknown[] } }).items.slots
-
 t.test('an agent that never polls, under injection of 900 KB events: queue and history stay bounded', async (t) => {
   const { app } = await build(t, { queueCap: 10, bodyLimit: 2 * 1024 * 1024 })
   await signIn(app, '1001')
@@ -23,8 +21,8 @@ t.test('an agent that never polls, under injection of 900 KB events: queue and h
   }
   const agent = app.simulator.agents.get('1001')!
   t.equal(agent.queue.length, 10, 'the cap holds')
-  t.ok(slotsOf(agent.queue).length <= 10, 'and no dropped event is kept behind it')
-  t.equal(slotsOf(agent.queue).filter(e => e !== undefined).length, 10)
+  t.ok(agent.queue.storage.slots <= 10, 'and no dropped event is kept behind it')
+  t.equal(agent.queue.storage.held, 10)
   t.ok(agent.queue.size <= 10 * 901 * 1024, `${agent.queue.size} bytes queued`)
   t.same((await admin(app, 'GET', '/__mock/agents/1001/events')).json().events.map((e: GatewayEvent) => e.eventType), Array.from({ length: 10 }, (_, i) => `Big_${50 + i}`), 'the newest ten')
   const history = app.simulator.historyOf('1001')

@@ -21,20 +21,27 @@ export interface Disturbance { rule: string, action: FaultAction }
 export interface ShownUrl { url: string, path: string, query: Readonly<Record<string, string>> }
 
 /**
+ * Journal times are kept as milliseconds since this (the module's load): a small integer fits in
+ * the object, where an epoch time in milliseconds is a boxed number of its own.
+ */
+const TIME_BASE = Date.now()
+
+/**
  * One POST as the journal keeps it and the log shows it: one small object per POST. Deliveries
  * are the hot path — with thousands of agents retrying, whatever a POST leaves in the journal for
  * a moment is garbage promoted to the old generation — so constant and derived fields are
- * getters, the duration an integer (hundredths of a ms), and the body is parsed and scrubbed
- * only when read (a journal query or verify).
+ * getters, the time and duration small integers (ms since TIME_BASE, hundredths of a ms), and the
+ * body is parsed and scrubbed only when read (a journal query or verify).
  */
 export class PushDelivery implements JournalEntry {
   seq = 0
+  private readonly since: number
 
   constructor (
     readonly agentId: string,
     /** Where it went, as shown (credentials redacted); shared by the channel's deliveries. */
     readonly shown: ShownUrl,
-    readonly time: number,
+    time: number,
     private readonly raw: string,
     /** Events the POST carried. */
     readonly events: number,
@@ -45,8 +52,12 @@ export class PushDelivery implements JournalEntry {
     readonly error: string | undefined,
     private readonly hundredths: number,
     readonly rule: string | undefined
-  ) {}
+  ) {
+    // Exact for integer times, and for any epoch time (within a factor of 2 of TIME_BASE).
+    this.since = time - TIME_BASE
+  }
 
+  get time (): number { return TIME_BASE + this.since }
   get method (): string { return 'POST' }
   get operation (): string { return 'pushEvent' }
   get path (): string { return this.shown.path }
@@ -114,6 +125,9 @@ export class PushChannel {
   private waitingSlot = false
   /** A retry is due (the hub's retry queue calls `retry()` then). */
   private retryPending = false
+  /** The hub's deadline queues keep their marks here (DeadlineQueue). */
+  retryMark = 0
+  wireMark = 0
   /** After a failure, batches do not mix string and object contents. */
   private split = false
   private closing: 'no' | 'flush' | 'closed' = 'no'

@@ -66,7 +66,7 @@ export class PushHub implements ChannelHost {
   private downUntilAll = 0
   private readonly downUntil = new Map<string, number>()
   /** Channels waiting for their retry (one clock timer for all, not one per failed POST). */
-  private readonly retries: DeadlineQueue<PushChannel>
+  private readonly retries: DeadlineQueue<'retryMark', PushChannel>
   /** Per receiver URL: POSTs on the wire, and the channels waiting for one to end (FIFO). */
   private readonly lanes = new Map<string, { busy: number, waiting: Ring<PushChannel> }>()
   /**
@@ -75,7 +75,7 @@ export class PushHub implements ChannelHost {
    */
   private readonly refused = new Map<string, Refusal>()
   /** Channels with a POST on the wire, timed out `timeoutMs` after it started (one clock timer for all). */
-  private readonly onWire: DeadlineQueue<PushChannel>
+  private readonly onWire: DeadlineQueue<'wireMark', PushChannel>
   private readonly sender: PushPoster
   /** Channels whose POST ended without I/O, to finish in one microtask (PushChannel.failLater). */
   private deferred: PushChannel[] = []
@@ -86,8 +86,8 @@ export class PushHub implements ChannelHost {
     this.opts = deps.options
     this.random = deps.random
     this.sender = posterOf(deps.sender)
-    this.retries = new DeadlineQueue(deps.clock, deps.options.retryIntervalMs, c => { c.retry() })
-    this.onWire = new DeadlineQueue(deps.clock, deps.options.timeoutMs, c => { c.timeout() })
+    this.retries = new DeadlineQueue(deps.clock, deps.options.retryIntervalMs, 'retryMark', (c: PushChannel) => { c.retry() })
+    this.onWire = new DeadlineQueue(deps.clock, deps.options.timeoutMs, 'wireMark', (c: PushChannel) => { c.timeout() })
   }
 
   get cap (): number { return this.deps.cap() }

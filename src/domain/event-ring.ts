@@ -1,0 +1,119 @@
+import { measure } from './event-size.js'
+import type { GatewayEvent } from './events.js'
+
+/**
+ * Events stored flat (issue #12, workload j): a bounded FIFO like Ring, but an event's type,
+ * workNo and content sit in one array and its time in a Float64Array, instead of an event object,
+ * a boxed time and a slot each. Queues and histories keep their events so: with the receiver down
+ * 60 s, 1.2 million events wait, and an event object kept anywhere for seconds is promoted to the
+ * old generation — live, or garbage until the next full collection (docs/decisions.md). An event
+ * is made again when it leaves or is read (a new object, with its measured size).
+ */
+export class EventRing {
+  /** type, workNo, content of each slot, in turn. */
+  private refs: unknown[]
+  private times: Float64Array
+  /** Measured content sizes (event-size.ts), only once an event with one is pushed. */
+  private sizes: Float64Array | undefined
+  private head = 0
+  private count = 0
+
+  constructor (readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError('a ring holds at least one item')
+    const n = Math.min(capacity, 16)
+    this.refs = new Array<unknown>(3 * n)
+    this.times = new Float64Array(n)
+  }
+
+  get length (): number { return this.count }
+
+  private get slots (): number { return this.times.length }
+
+  get storage (): { slots: number, held: number } {
+    let held = 0
+    for (let i = 0; i < this.slots; i++) if (this.refs[3 * i] !== undefined) held++
+    return { slots: this.slots, held }
+  }
+
+  get full (): boolean { return this.count === this.capacity }
+
+  /** Add at the end (`bytes`: its measured size); when full, the oldest is dropped first. */
+  push (event: GatewayEvent, bytes: number): void {
+    if (this.count === this.capacity) this.drop()
+    else if (this.count === this.slots) this.grow()
+    const i = (this.head + this.count) % this.slots
+    this.refs[3 * i] = event.eventType
+    this.refs[3 * i + 1] = event.workNo
+    this.refs[3 * i + 2] = event.content
+    this.times[i] = event.genTime
+    if (bytes !== 0 || this.sizes !== undefined) (this.sizes ??= new Float64Array(this.slots))[i] = bytes
+    this.count++
+  }
+
+  /** Remove the oldest without making it an object again; its measured size (-1: empty). */
+  drop (): number {
+    if (this.count === 0) return -1
+    const i = this.head
+    const r = this.refs
+    r[3 * i] = r[3 * i + 1] = r[3 * i + 2] = undefined
+    const bytes = this.sizes?.[i] ?? 0
+    this.head = (i + 1) % this.slots
+    this.count--
+    return bytes
+  }
+
+  /** Remove and return the oldest. */
+  shift (): GatewayEvent | undefined {
+    if (this.count === 0) return undefined
+    const i = this.head
+    const r = this.refs
+    const event: GatewayEvent = { eventType: r[3 * i] as string, workNo: r[3 * i + 1] as string, content: r[3 * i + 2], genTime: this.times[i]! }
+    r[3 * i] = r[3 * i + 1] = r[3 * i + 2] = undefined
+    const bytes = this.sizes?.[i] ?? 0
+    if (bytes !== 0) measure(event, bytes)
+    this.head = (i + 1) % this.slots
+    this.count--
+    return event
+  }
+
+  /** Oldest first (new objects). */
+  toArray (): GatewayEvent[] {
+    const out = new Array<GatewayEvent>(this.count)
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) % this.slots
+      const event: GatewayEvent = { eventType: this.refs[3 * i] as string, workNo: this.refs[3 * i + 1] as string, content: this.refs[3 * i + 2], genTime: this.times[i]! }
+      const bytes = this.sizes?.[i] ?? 0
+      out[k] = bytes === 0 ? event : measure(event, bytes)
+    }
+    return out
+  }
+
+  clear (): void {
+    const n = Math.min(this.capacity, 16)
+    this.refs = new Array<unknown>(3 * n)
+    this.times = new Float64Array(n)
+    this.sizes = undefined
+    this.head = 0
+    this.count = 0
+  }
+
+  private grow (): void {
+    const old = this.slots
+    const n = Math.min(this.capacity, old * 2)
+    const refs = new Array<unknown>(3 * n)
+    const times = new Float64Array(n)
+    const sizes = this.sizes === undefined ? undefined : new Float64Array(n)
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) % old
+      refs[3 * k] = this.refs[3 * i]
+      refs[3 * k + 1] = this.refs[3 * i + 1]
+      refs[3 * k + 2] = this.refs[3 * i + 2]
+      times[k] = this.times[i]!
+      if (sizes !== undefined) sizes[k] = this.sizes![i]!
+    }
+    this.refs = refs
+    this.times = times
+    this.sizes = sizes
+    this.head = 0
+  }
+}
