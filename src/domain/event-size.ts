@@ -43,11 +43,11 @@ export function contentBytesToMeasure (content: unknown): number {
 /**
  * `room` less an upper bound of the length of `v` as JSON; negative as soon as it runs out, or
  * for anything the bound does not cover (a class instance, `toJSON`, a bigint): the caller then
- * measures exactly. A string character counts 6 (`\u0001`), a number 24.
+ * measures exactly. A string character counts 6 (`\u0001`), a number 25 (`-0.0000012345678901234567`).
  */
 function jsonRoomLeft (v: unknown, room: number): number {
   if (v === null || v === undefined || typeof v === 'boolean') return room - 5
-  if (typeof v === 'number') return room - 24
+  if (typeof v === 'number') return room - 25
   if (typeof v === 'string') return room - 2 - 6 * v.length
   if (typeof v !== 'object') return -1
   room -= 2

@@ -21,6 +21,11 @@ t.test('0 only for content whose JSON is under MEASURED_FROM, else its exact siz
 
 t.test('small plain content is 0; large content, and what the walk does not cover, is measured exactly', async (t) => {
   t.equal(contentBytesToMeasure({ s: 1, t: 1790000000000.123 }), 0)
+  // The longest a number is as JSON: 25 characters, 40 of them 1,041 bytes with the commas.
+  const longNumbers = JSON.parse(`[${Array(40).fill('-0.0000012345678901234567').join(',')}]`) as number[]
+  t.equal(JSON.stringify(longNumbers).length, 1041)
+  t.equal(contentBytesToMeasure(longNumbers), 1041, 'numbers of 25 characters: measured')
+  fc.assert(fc.property(fc.array(fc.double(), { maxLength: 60 }), agrees), { numRuns: 1000 })
   t.equal(contentBytesToMeasure(null), 0)
   const big = { text: 'x'.repeat(2000) }
   t.equal(contentBytesToMeasure(big), JSON.stringify(big).length)

@@ -186,3 +186,37 @@ t.test('a wall clock that steps back or forward moves no POST\'s timeout: each e
     t.match(sim.push.status('1002').push, { lastError: 'timeout after 10000 ms', state: 'waiting-retry' })
   }
 })
+
+t.test('a delivery waiting on a port\'s new try when its channel is closed without a last attempt (as a reset closes the server-wide ones): nothing goes out, its connection is handed on', async (t) => {
+  const clock = new ManualClock()
+  const bodies: string[] = []
+  let probe: PushDone | undefined
+  const refusedErr = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+  const poster: PushPoster = {
+    post (req: PushPost, done: PushDone): PushCall {
+      bodies.push(req.body)
+      if (bodies.length === 1) queueMicrotask(() => { done(refusedErr, undefined) })
+      else if (bodies.length === 2) probe = done
+      else queueMicrotask(() => { done(undefined, { status: 200, body: '{"message":"success","retcode":"0"}' }) })
+      return { abort: (reason: Error) => { done(reason, undefined) } }
+    }
+  }
+  const app = await buildApp({ pollWaitMs: 0, pushConnections: 2, inactivityTimeoutMs: 0 }, { clock, logger: false, pushSender: poster })
+  t.teardown(() => app.close())
+  const sim = app.simulator
+  const login = (id: string): void => { sim.login(id, { password: '', phonenum: `7${id}`, callBackUri: A, serviceToken: 'tok' }, 'login') }
+  login('1001')
+  await until(() => sim.push.status('1001').push?.failures === 1)
+  clock.advance(REFUSAL_MEMO_MS)
+  login('1002')
+  await until(() => probe !== undefined, '1002 tries the port again')
+  login('1003')
+  await until(() => sim.push.status('1003').push?.posts === 1, '1003 waits for what the try finds')
+  sim.agents.get('1003')!.push!.close(false)
+  probe!(undefined, { status: 200, body: '{"message":"success","retcode":"0"}' })
+  await until(() => sim.push.status('1002').push?.delivered === 1)
+  login('1004')
+  await until(() => sim.push.status('1004').push?.delivered === 2, 'a new agent gets the connection 1003 held')
+  t.equal(bodies.filter(b => b.includes('"workNo":"1003"')).length, 0, 'nothing of 1003 went out after its channel closed')
+  t.match(sim.push.status('1003').push, { state: 'closed', discarded: 2 })
+})

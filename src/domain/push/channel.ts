@@ -35,7 +35,9 @@ const TIME_BASE = Date.now()
  */
 export class PushDelivery implements JournalEntry {
   seq = 0
+  /** `time` − TIME_BASE, or `time` itself when that would not give it back exactly (see `based`). */
   private readonly since: number
+  private readonly based: boolean
 
   constructor (
     readonly agentId: string,
@@ -53,11 +55,13 @@ export class PushDelivery implements JournalEntry {
     private readonly hundredths: number,
     readonly rule: string | undefined
   ) {
-    // Exact for integer times, and for any epoch time (within a factor of 2 of TIME_BASE).
-    this.since = time - TIME_BASE
+    // Exact for integer times and any epoch time; a fractional time far from TIME_BASE is kept as is.
+    const since = time - TIME_BASE
+    this.based = TIME_BASE + since === time
+    this.since = this.based ? since : time
   }
 
-  get time (): number { return TIME_BASE + this.since }
+  get time (): number { return this.based ? TIME_BASE + this.since : this.since }
   get method (): string { return 'POST' }
   get operation (): string { return 'pushEvent' }
   get path (): string { return this.shown.path }
@@ -392,7 +396,9 @@ export class PushChannel {
     if (refusal === undefined) this.send()
     else if (refusal instanceof Promise) {
       refusal.then((r) => {
-        if (r === undefined) this.send()
+        // Closed meanwhile (signed out, or a reset): nothing goes out any more; the connection is handed on.
+        if (this.closing === 'closed') this.delivered(this.postN, false, false)
+        else if (r === undefined) this.send()
         else this.attempted(0, undefined, describe(r.error), false)
       }).catch((err: unknown) => { this.internalError(err) })
     } else this.failLater(0, undefined, describe(refusal.error))
