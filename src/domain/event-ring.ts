@@ -9,6 +9,13 @@ import type { GatewayEvent } from './events.js'
  * old generation — live, or garbage until the next full collection (docs/decisions.md). An event
  * is made again when it leaves or is read (a new object, with its measured size).
  */
+/**
+ * Slots a ring starts with: most queues and histories hold a few events, and a Float64Array of 4
+ * (32 bytes) lives in the heap, where one over 64 bytes gets a buffer of its own outside it
+ * (about 1 KB more per agent: 100,000 idle agents measured 417 instead of 312 MB with 16).
+ */
+const INITIAL_SLOTS = 4
+
 export class EventRing {
   /** type, workNo, content of each slot, in turn. */
   private refs: unknown[]
@@ -20,7 +27,7 @@ export class EventRing {
 
   constructor (readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError('a ring holds at least one item')
-    const n = Math.min(capacity, 16)
+    const n = Math.min(capacity, INITIAL_SLOTS)
     this.refs = new Array<unknown>(3 * n)
     this.times = new Float64Array(n)
   }
@@ -89,7 +96,7 @@ export class EventRing {
   }
 
   clear (): void {
-    const n = Math.min(this.capacity, 16)
+    const n = Math.min(this.capacity, INITIAL_SLOTS)
     this.refs = new Array<unknown>(3 * n)
     this.times = new Float64Array(n)
     this.sizes = undefined
