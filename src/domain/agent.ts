@@ -44,8 +44,17 @@ export interface Agent extends AgentFacts {
   push?: PushChannel | undefined
   /** Event faults armed by a scenario: drop or duplicate the next events, or hold them back. */
   eventFaults: EventFaults | undefined
+  /** Its entry in the simulator's event history, found once rather than looked up per event. */
+  history: EventHistory | undefined
   /** `settalkright?flag=false`: the ACD offers this agent no customer (cec_07_0356) until it is set again. */
   noTalkRight?: boolean | undefined
+}
+
+/** One agent's remembered events; `forgotten` once the history let it go (a reference kept elsewhere is then stale). */
+export interface EventHistory {
+  events: import('./event-ring.js').EventRing
+  bytes: number
+  forgotten: boolean
 }
 
 export interface EventFaults {

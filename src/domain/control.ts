@@ -87,12 +87,12 @@ export class Control {
     run(callid)
   }
 
-  /** Sign every agent out silently (no events), drop calls and history: a fresh start. */
   /** A customer calls in (control API, timeline step): to an access code, a skill, or one agent. */
   customerCall (input: CustomerCallInput): string {
     return this.sim.center.customerCall(input).callid
   }
 
+  /** Sign every agent out silently (no events), drop calls and history: a fresh start. */
   resetAll (): void {
     for (const agent of [...this.sim.agents.values()]) this.resetAgent(agent.id)
     this.sim.forgetHistory()

@@ -73,11 +73,9 @@ export class EventRing {
   shift (): GatewayEvent | undefined {
     if (this.count === 0) return undefined
     const i = this.head
+    const event = this.eventAt(i)
     const r = this.refs
-    const event: GatewayEvent = { eventType: r[3 * i] as string, workNo: r[3 * i + 1] as string, content: r[3 * i + 2], genTime: this.times[i]! }
     r[3 * i] = r[3 * i + 1] = r[3 * i + 2] = undefined
-    const bytes = this.sizes?.[i] ?? 0
-    if (bytes !== 0) measure(event, bytes)
     this.head = (i + 1) % this.slots
     this.count--
     return event
@@ -86,13 +84,16 @@ export class EventRing {
   /** Oldest first (new objects). */
   toArray (): GatewayEvent[] {
     const out = new Array<GatewayEvent>(this.count)
-    for (let k = 0; k < this.count; k++) {
-      const i = (this.head + k) % this.slots
-      const event: GatewayEvent = { eventType: this.refs[3 * i] as string, workNo: this.refs[3 * i + 1] as string, content: this.refs[3 * i + 2], genTime: this.times[i]! }
-      const bytes = this.sizes?.[i] ?? 0
-      out[k] = bytes === 0 ? event : measure(event, bytes)
-    }
+    for (let k = 0; k < this.count; k++) out[k] = this.eventAt((this.head + k) % this.slots)
     return out
+  }
+
+  /** Slot `i` as an event object again, with its measured size. */
+  private eventAt (i: number): GatewayEvent {
+    const r = this.refs
+    const event: GatewayEvent = { eventType: r[3 * i] as string, workNo: r[3 * i + 1] as string, content: r[3 * i + 2], genTime: this.times[i]! }
+    const bytes = this.sizes?.[i] ?? 0
+    return bytes === 0 ? event : measure(event, bytes)
   }
 
   clear (): void {

@@ -10,7 +10,7 @@
  * or conference; skills only affect the lists returned by resetskill/agentskills.
  */
 import { transition, agentStateCode, type AgentCommand, type Change, type CommandInput } from './agent-machine.js'
-import type { Agent } from './agent.js'
+import type { Agent, EventHistory } from './agent.js'
 import { CallEngine } from './call-engine.js'
 import { ForcedStates } from './forced-states.js'
 import { AgentMessages } from './agent-messages.js'
@@ -145,7 +145,7 @@ export class Simulator {
   readonly random: () => number
   readonly push: PushHub
   /** Recent events per agent id, kept across sign-outs for the admin API (bounded); see remember. */
-  private readonly history = new Map<string, { events: EventRing, bytes: number }>()
+  private readonly history = new Map<string, EventHistory>()
   private historyBytes = 0
   observer: EventObserver | undefined
   world: WorldIndex
@@ -242,7 +242,8 @@ export class Simulator {
       inactivityTimer: undefined,
       queue: new EventQueue(this.opts.queueCap, this.dropWarner(agentId, () => agent.push?.queueDropped())),
       skills: this.world.skillsOf(agentId),
-      eventFaults: undefined
+      eventFaults: undefined,
+      history: undefined
     }
     if (pushTarget !== undefined) agent.push = this.push.open(agentId, pushTarget, agent.queue, () => agent.session.guid)
     this.agents.set(agentId, agent)
@@ -541,7 +542,7 @@ export class Simulator {
   emit (agent: Agent, spec: EventSpec | { eventType: string, content: unknown }, bytes = 0): void {
     const event: GatewayEvent = { eventType: spec.eventType, workNo: agent.id, content: spec.content, genTime: this.clock.now() }
     if (bytes > 0) measure(event, bytes)
-    this.remember(event)
+    this.remember(agent, event)
     this.observer?.(agent.id, event.eventType)
     const f = agent.eventFaults
     if (f === undefined) { this.enqueue(agent, event); return }
@@ -567,14 +568,18 @@ export class Simulator {
    * remembered longest lose theirs first), at most HISTORY_LIMITS.agents agents, and each agent
    * its share of HISTORY_LIMITS.events.
    */
-  private remember (event: GatewayEvent): void {
+  private remember (agent: Agent, event: GatewayEvent): void {
     const size = this.opts.historySize ?? 100
     if (size <= 0) return
-    let h = this.history.get(event.workNo)
-    if (h === undefined) {
-      if (this.history.size >= HISTORY_LIMITS.agents) this.forgetHistory(this.history.keys().next().value!)
-      h = { events: new EventRing(size), bytes: 0 }
-      this.history.set(event.workNo, h)
+    let h = agent.history
+    if (h === undefined || h.forgotten) {
+      h = this.history.get(agent.id)
+      if (h === undefined) {
+        if (this.history.size >= HISTORY_LIMITS.agents) this.forgetHistory(this.history.keys().next().value!)
+        h = { events: new EventRing(size), bytes: 0, forgotten: false }
+        this.history.set(agent.id, h)
+      }
+      agent.history = h
     }
     const bytes = eventBytes(event)
     h.bytes += bytes
@@ -586,7 +591,7 @@ export class Simulator {
     while (h.bytes > HISTORY_LIMITS.agentBytes && h.events.length > 1) this.dropFromHistory(h, h.events.drop())
     while (this.historyBytes > HISTORY_LIMITS.totalBytes && this.history.size > 1) {
       const oldest = this.history.keys().next().value!
-      this.forgetHistory(oldest === event.workNo ? [...this.history.keys()][1]! : oldest)
+      this.forgetHistory(oldest === agent.id ? [...this.history.keys()][1]! : oldest)
     }
   }
 
@@ -598,9 +603,15 @@ export class Simulator {
 
   /** Forget the event history of one agent, or of every agent (control API resets). */
   forgetHistory (agentId?: string): void {
-    if (agentId === undefined) { this.history.clear(); this.historyBytes = 0; return }
+    if (agentId === undefined) {
+      for (const h of this.history.values()) h.forgotten = true
+      this.history.clear()
+      this.historyBytes = 0
+      return
+    }
     const h = this.history.get(agentId)
     if (h === undefined) return
+    h.forgotten = true
     this.historyBytes -= h.bytes
     this.history.delete(agentId)
   }

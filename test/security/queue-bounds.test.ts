@@ -64,3 +64,18 @@ t.test('histories over many agents stay within the total', async (t) => {
   t.ok(kept.reduce((a, b) => a + b, 0) <= 3 * 1024 * 1024 + 64 * 1024, `kept ${kept.join(' + ')} bytes`)
   t.ok(app.simulator.historyOf('1003').some(e => e.eventType === 'Big'), 'the newest agent keeps its events')
 })
+
+t.test('an agent whose history was let go (over the agents bound) while signed in is remembered afresh', async (t) => {
+  const { app } = await build(t)
+  const saved = { ...HISTORY_LIMITS }
+  t.teardown(() => { Object.assign(HISTORY_LIMITS, saved) })
+  HISTORY_LIMITS.agents = 2
+  for (const id of ['1001', '1002', '1003']) await signIn(app, id)
+  t.same(app.simulator.historyOf('1001'), [], 'the longest remembered went first')
+  t.ok(app.simulator.historyOf('1003').length > 0)
+  t.equal((await admin(app, 'POST', '/__mock/agents/1001/events', { eventType: 'After', content: { n: 1 } })).statusCode, 200)
+  t.same(app.simulator.historyOf('1001').map(e => e.eventType), ['After'], 'its new event is in the history again')
+  t.same(app.simulator.historyOf('1002'), [], 'and the next longest remembered made room')
+  t.equal((await admin(app, 'POST', '/__mock/agents/1001/events', { eventType: 'Again', content: null })).statusCode, 200)
+  t.same(app.simulator.historyOf('1001').map(e => e.eventType), ['After', 'Again'])
+})
