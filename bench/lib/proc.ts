@@ -207,13 +207,14 @@ export class CpuWindow {
     this.c0 = cpuTimeMs(pid)
   }
 
-  read (): { waitServer: number, waitBench: number, serverCpuMs: number, stealPct: number } {
+  read (): { waitServer: number, waitBench: number, serverCpuMs: number, wallMs: number, stealPct: number } {
     const wall = performance.now() - this.t0
     const m = machineTicks()
     return {
       waitServer: (cpuWaitMs(this.pid) - this.s0) / wall * 100,
       waitBench: (cpuWaitMs('self') - this.b0) / wall * 100,
       serverCpuMs: cpuTimeMs(this.pid) - this.c0,
+      wallMs: wall,
       // NaN where /proc/stat cannot be read (not "no steal").
       stealPct: m.total > this.m0.total ? (m.steal - this.m0.steal) / (m.total - this.m0.total) * 100 : m.total === this.m0.total ? 0 : Number.NaN
     }

@@ -44,10 +44,14 @@ export interface PushRep {
   outOfOrder: number
   waitServer: number
   waitBench: number
+  /** The mock's CPU time per event produced in the steady phase (until all of them arrived), µs. */
+  cpuUsPerEvent: number
+  /** That CPU time as a share of the phase's wall time: near 100 %, the mock cannot keep up. */
+  cpuPct: number
   /** Share of the machine's CPU time the host took away during the steady phase (a VM's steal). */
   stealPct: number
 }
-const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'stealPct'] as const
+const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct'] as const
 export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult }
 
 /** The reference: undici alone POSTing the same one-event bodies at the steady rate from the server's CPU (bench/servers/undici-pusher.mjs). */
@@ -263,6 +267,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         outOfOrder: recv.outOfOrder,
         waitServer: w.waitServer,
         waitBench: w.waitBench,
+        cpuUsPerEvent: producedSteady > 0 ? w.serverCpuMs * 1000 / producedSteady : Number.NaN,
+        cpuPct: w.serverCpuMs / w.wallMs * 100,
         stealPct: w.stealPct
       },
       notes
@@ -304,7 +310,7 @@ export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
   const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
   res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%`)
-  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
+  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
 }
 
 type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }
@@ -331,9 +337,9 @@ export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: nu
   const s = r.summary
   const out = ['## j. Push delivery', '']
   out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process (latency, RSS steady); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
-  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU wait server / bench % | CPU steal % (machine) |')
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
+  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) |')
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
   const u = r.undici?.summary
   if (u !== undefined) {
