@@ -121,6 +121,12 @@ export const HISTORY_LIMITS = {
   events: 200000
 }
 
+/** A history left behind: marked (an agent's reference to it is stale) and emptied. */
+function letGo (h: EventHistory): void {
+  h.forgotten = true
+  h.events.clear()
+}
+
 /** A full queue's drop warning: at most one line per agent this often (the line counts the drops since the last). */
 export const DROP_LOG_INTERVAL_MS = 1000
 
@@ -601,17 +607,20 @@ export class Simulator {
     this.historyBytes -= bytes
   }
 
-  /** Forget the event history of one agent, or of every agent (control API resets). */
+  /**
+   * Forget the event history of one agent, or of every agent (control API resets). Its events go
+   * at once: the agent's reference to it must not keep what the bounds let go.
+   */
   forgetHistory (agentId?: string): void {
     if (agentId === undefined) {
-      for (const h of this.history.values()) h.forgotten = true
+      for (const h of this.history.values()) letGo(h)
       this.history.clear()
       this.historyBytes = 0
       return
     }
     const h = this.history.get(agentId)
     if (h === undefined) return
-    h.forgotten = true
+    letGo(h)
     this.historyBytes -= h.bytes
     this.history.delete(agentId)
   }

@@ -79,3 +79,20 @@ t.test('an agent whose history was let go (over the agents bound) while signed i
   t.equal((await admin(app, 'POST', '/__mock/agents/1001/events', { eventType: 'Again', content: null })).statusCode, 200)
   t.same(app.simulator.historyOf('1001').map(e => e.eventType), ['After', 'Again'])
 })
+
+t.test('a history let go over the total bound keeps no events behind its agent\'s reference', async (t) => {
+  const { app } = await build(t, { bodyLimit: 2 * 1024 * 1024 })
+  const saved = { ...HISTORY_LIMITS }
+  t.teardown(() => { Object.assign(HISTORY_LIMITS, saved) })
+  HISTORY_LIMITS.totalBytes = 2 * 1024 * 1024
+  const big = 'z'.repeat(700 * 1024)
+  for (const id of ['1001', '1002', '1003']) {
+    await signIn(app, id)
+    for (let i = 0; i < 2; i++) await admin(app, 'POST', `/__mock/agents/${id}/events`, { eventType: 'Big', content: big })
+  }
+  t.same(app.simulator.historyOf('1001'), [], 'the longest remembered went first')
+  const kept = app.simulator.agents.get('1001')!.history!
+  t.equal(kept.forgotten, true)
+  t.equal(kept.events.length, 0, 'and its events with it')
+  t.equal(kept.events.storage.held, 0)
+})
