@@ -5,6 +5,7 @@
 import type { AgentFacts } from './agent-machine.js'
 import type { TimerHandle } from './clock.js'
 import type { EventQueue } from './event-queue.js'
+import type { EventRing } from './event-ring.js'
 import type { PushChannel } from './push/channel.js'
 import type { Session } from './sessions.js'
 import type { Skill } from './world.js'
@@ -44,7 +45,7 @@ export interface Agent extends AgentFacts {
   push?: PushChannel | undefined
   /** Event faults armed by a scenario: drop or duplicate the next events, or hold them back. */
   eventFaults: EventFaults | undefined
-  /** Its entry in the simulator's event history, found once rather than looked up per event. */
+  /** Its entry in the simulator's event history, kept here rather than looked up per event (looked up again once let go). */
   history: EventHistory | undefined
   /** `settalkright?flag=false`: the ACD offers this agent no customer (cec_07_0356) until it is set again. */
   noTalkRight?: boolean | undefined
@@ -52,7 +53,7 @@ export interface Agent extends AgentFacts {
 
 /** One agent's remembered events; `forgotten` once the history let it go (a reference kept elsewhere is then stale). */
 export interface EventHistory {
-  events: import('./event-ring.js').EventRing
+  events: EventRing
   bytes: number
   forgotten: boolean
 }

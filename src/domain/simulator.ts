@@ -125,6 +125,7 @@ export const HISTORY_LIMITS = {
 function letGo (h: EventHistory): void {
   h.forgotten = true
   h.events.clear()
+  h.bytes = 0
 }
 
 /** A full queue's drop warning: at most one line per agent this often (the line counts the drops since the last). */
@@ -608,8 +609,8 @@ export class Simulator {
   }
 
   /**
-   * Forget the event history of one agent, or of every agent (control API resets). Its events go
-   * at once: the agent's reference to it must not keep what the bounds let go.
+   * Forget the event history of one agent, or of every agent (control API resets, and the bounds
+   * in remember). Its events go at once: the agent's reference must not keep what was let go.
    */
   forgetHistory (agentId?: string): void {
     if (agentId === undefined) {
@@ -620,8 +621,8 @@ export class Simulator {
     }
     const h = this.history.get(agentId)
     if (h === undefined) return
-    letGo(h)
     this.historyBytes -= h.bytes
+    letGo(h)
     this.history.delete(agentId)
   }
 

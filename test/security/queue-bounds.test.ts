@@ -88,11 +88,12 @@ t.test('a history let go over the total bound keeps no events behind its agent\'
   const big = 'z'.repeat(700 * 1024)
   for (const id of ['1001', '1002', '1003']) {
     await signIn(app, id)
-    for (let i = 0; i < 2; i++) await admin(app, 'POST', `/__mock/agents/${id}/events`, { eventType: 'Big', content: big })
+    for (let i = 0; i < 2; i++) t.equal((await admin(app, 'POST', `/__mock/agents/${id}/events`, { eventType: 'Big', content: big })).statusCode, 200)
   }
   t.same(app.simulator.historyOf('1001'), [], 'the longest remembered went first')
   const kept = app.simulator.agents.get('1001')!.history!
   t.equal(kept.forgotten, true)
   t.equal(kept.events.length, 0, 'and its events with it')
   t.equal(kept.events.storage.held, 0)
+  t.equal(kept.bytes, 0)
 })
