@@ -50,11 +50,17 @@ t.test('a queue drops its oldest events when their content passes its byte bound
   t.equal(q.size, 0)
 })
 
-t.test('histories over many agents stay within the total', async (t) => {
-  const { app } = await build(t, { bodyLimit: 2 * 1024 * 1024 })
+/** A mock whose history bounds are `limits` for this test (the bounds are module-wide: put back after). */
+async function withLimits (t: Parameters<typeof build>[0], limits: Partial<typeof HISTORY_LIMITS>, opts: Parameters<typeof build>[1] = {}): Promise<Awaited<ReturnType<typeof build>>['app']> {
+  const { app } = await build(t, opts)
   const saved = { ...HISTORY_LIMITS }
   t.teardown(() => { Object.assign(HISTORY_LIMITS, saved) })
-  HISTORY_LIMITS.totalBytes = 3 * 1024 * 1024
+  Object.assign(HISTORY_LIMITS, limits)
+  return app
+}
+
+t.test('histories over many agents stay within the total', async (t) => {
+  const app = await withLimits(t, { totalBytes: 3 * 1024 * 1024 }, { bodyLimit: 2 * 1024 * 1024 })
   const big = 'y'.repeat(700 * 1024)
   for (const id of ['1001', '1002', '1003']) {
     await signIn(app, id)
@@ -66,10 +72,7 @@ t.test('histories over many agents stay within the total', async (t) => {
 })
 
 t.test('an agent whose history was let go (over the agents bound) while signed in is remembered afresh', async (t) => {
-  const { app } = await build(t)
-  const saved = { ...HISTORY_LIMITS }
-  t.teardown(() => { Object.assign(HISTORY_LIMITS, saved) })
-  HISTORY_LIMITS.agents = 2
+  const app = await withLimits(t, { agents: 2 })
   for (const id of ['1001', '1002', '1003']) await signIn(app, id)
   t.same(app.simulator.historyOf('1001'), [], 'the longest remembered went first')
   t.ok(app.simulator.historyOf('1003').length > 0)
@@ -81,10 +84,7 @@ t.test('an agent whose history was let go (over the agents bound) while signed i
 })
 
 t.test('a history let go over the total bound keeps no events behind its agent\'s reference', async (t) => {
-  const { app } = await build(t, { bodyLimit: 2 * 1024 * 1024 })
-  const saved = { ...HISTORY_LIMITS }
-  t.teardown(() => { Object.assign(HISTORY_LIMITS, saved) })
-  HISTORY_LIMITS.totalBytes = 2 * 1024 * 1024
+  const app = await withLimits(t, { totalBytes: 2 * 1024 * 1024 }, { bodyLimit: 2 * 1024 * 1024 })
   const big = 'z'.repeat(700 * 1024)
   for (const id of ['1001', '1002', '1003']) {
     await signIn(app, id)
