@@ -117,6 +117,7 @@ export class Control {
     agent.inactivityTimer?.cancel()
     this.sim.sessions.close(agent.session)
     agent.push?.close(false)
+    this.sim.push.signedOut(agentId, false)
     agent.queue.clear()
     agent.queue.wake()
     this.sim.forgetHistory(agentId)

@@ -317,6 +317,7 @@ export class Simulator {
     agent.queue.wake()
     // A push agent's last events (ShutdownService) get one last attempt.
     agent.push?.close(true)
+    this.push.signedOut(agent.id, true)
     agent.queue.clear()
     this.agents.delete(agent.id)
     this.forced.forget(agent.id)

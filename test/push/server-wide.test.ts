@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { eventJson, pollAnswerJson } from '../../src/domain/event-json.js'
-import { admin, build, drainTypes, signIn, until } from '../helper.js'
+import { admin, build, call, drainTypes, signIn, until } from '../helper.js'
 import { koaReceiver, receiverFor, startReceiver } from '../fixtures/receivers.js'
 
 const wide = async (app: Awaited<ReturnType<typeof build>>['app'], id: string): Promise<Record<string, number> & { state: string }> =>
@@ -26,6 +26,13 @@ t.test('every agent\'s events go to --push-url as {"eventContent": "<json>"}; a 
     t.match(await wide(app, id), { variant: 'serverWide', delivered: 2, failures: 0, retries: 0, state: 'idle' })
   }
   t.ok(r.received.every(req => req.url === '/SAP/SapAdapterEventServlet' && req.status === 404))
+  for (const req of r.received) {
+    t.equal(req.method, 'POST')
+    t.equal(req.headers['content-type'], 'application/json; charset=UTF-8')
+    t.equal(req.headers['content-length'], String(Buffer.byteLength(req.body)), 'Content-Length, never chunked')
+    t.equal(req.headers['transfer-encoding'], undefined)
+    t.equal(req.headers.guid, undefined, 'no agent credentials go to the server-wide receiver')
+  }
   t.strictSame(await drainTypes(app, '1001', g1), ['AgentOther_InService', 'AgentState_Ready'], 'the agent still polls its own events')
 })
 
@@ -47,4 +54,28 @@ t.test('--push-format event sends the poll\'s shape', async (t) => {
   await signIn(app, '1001')
   await r.until(got => got.length >= 2)
   t.equal(r.received[0]!.body, pollAnswerJson({ eventType: 'AgentOther_InService', workNo: '1001', content: null, genTime: clock.now() }, false))
+})
+
+t.test('a sign-out ends the agent\'s server-wide copy: its last events go out, its counters are kept, a new sign-in starts afresh', async (t) => {
+  const r = await receiverFor(t, koaReceiver())
+  const { app } = await build(t, { pushUrl: `${r.url}/SAP/SapAdapterEventServlet` })
+  const hub = app.simulator.push
+  const types = (id: string): string[] => r.received.map(req => JSON.parse(JSON.parse(req.body).eventContent) as { workNo: string, eventType: string }).filter(e => e.workNo === id).map(e => e.eventType)
+  for (let i = 0; i < 20; i++) {
+    const id = String(2000 + i)
+    const guid = await signIn(app, id)
+    t.equal((await call(app, guid, 'DELETE', `/onlineagent/${id}/forcelogout`)).json().retcode, '0')
+  }
+  await until(async () => (await wide(app, '2019')).state === 'closed')
+  t.equal(hub['mirrors'].size, 0, 'no copy is kept open for an agent that signed out')
+  t.match(await wide(app, '2019'), { variant: 'serverWide', delivered: 3, pending: 0, state: 'closed' }, 'counters kept after sign-out')
+  await r.until(got => got.length >= 60)
+  t.strictSame(types('2019'), ['AgentOther_InService', 'AgentState_Ready', 'AgentOther_ShutdownService'], 'the sign-out\'s own event is sent')
+  await signIn(app, '2019')
+  await until(async () => (await wide(app, '2019')).delivered === 2)
+  t.match(await wide(app, '2019'), { delivered: 2, state: 'idle' }, 'a new sign-in, a new copy')
+  t.equal(hub['mirrors'].size, 1)
+  t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
+  t.equal(hub['mirrors'].size, 0, 'reset ends the open copies')
+  t.equal(hub['pastMirrors'].size, 0)
 })

@@ -62,7 +62,10 @@ export class PushHub implements ChannelHost {
   recorder: ((entry: JournalEntry) => void) | undefined
   /** Each agent's latest channel (kept after sign-out for its counters; bounded). */
   private readonly channels = new Map<string, PushChannel>()
+  /** The server-wide copy (`--push-url`) of each signed-in agent's events. */
   private readonly mirrors = new Map<string, { channel: PushChannel, queue: EventQueue }>()
+  /** Server-wide copies of agents that signed out, kept for their counters (bounded, like `channels`). */
+  private readonly pastMirrors = new Map<string, PushChannel>()
   private downUntilAll = 0
   private readonly downUntil = new Map<string, number>()
   /** Channels waiting for their retry (one clock timer for all, not one per failed POST). */
@@ -121,7 +124,7 @@ export class PushHub implements ChannelHost {
   /** A channel for a signed-in push agent; its counters replace the agent's previous ones. */
   open (agentId: string, target: PushTarget, queue: EventQueue, guid: () => string): PushChannel {
     const channel = new PushChannel(this, agentId, target, queue, guid, redactUrl(target.url))
-    this.keep(agentId, channel)
+    keepBounded(this.channels, agentId, channel)
     this.deps.log.info({ agent: agentId, variant: target.variant, url: channel.stats.url }, 'push mode')
     return channel
   }
@@ -141,16 +144,30 @@ export class PushHub implements ChannelHost {
     m.channel.kick()
   }
 
+  /**
+   * The agent signed out (or was reset): its server-wide copy sends what still waits, once (with
+   * `flush`; else that is discarded), and is kept for its counters only. A sign-in under the same
+   * id starts a new copy, as it starts a new channel. Without this every id that ever signed in
+   * kept a channel and a queue.
+   */
+  signedOut (agentId: string, flush: boolean): void {
+    const m = this.mirrors.get(agentId)
+    if (m === undefined) return
+    this.mirrors.delete(agentId)
+    m.channel.close(flush)
+    keepBounded(this.pastMirrors, agentId, m.channel)
+  }
+
   /** Push counters of an agent (the last session's after sign-out), and its server-wide ones. */
   status (agentId: string): { push: PushStatus | null, serverWide: PushStatus | null } {
     const c = this.channels.get(agentId)
-    const m = this.mirrors.get(agentId)?.channel
+    const m = this.mirrors.get(agentId)?.channel ?? this.pastMirrors.get(agentId)
     return { push: c === undefined ? null : statusOf(c), serverWide: m === undefined ? null : statusOf(m) }
   }
 
   /** Every agent with push counters. */
   list (): Array<{ agent: string } & ReturnType<PushHub['status']>> {
-    const ids = new Set([...this.channels.keys(), ...this.mirrors.keys()])
+    const ids = new Set([...this.channels.keys(), ...this.mirrors.keys(), ...this.pastMirrors.keys()])
     return [...ids].sort().map(id => ({ agent: id, ...this.status(id) }))
   }
 
@@ -165,6 +182,7 @@ export class PushHub implements ChannelHost {
   reset (): void {
     for (const m of this.mirrors.values()) m.channel.close(false)
     this.mirrors.clear()
+    this.pastMirrors.clear()
     this.channels.clear()
     this.downUntil.clear()
     this.downUntilAll = 0
@@ -285,12 +303,13 @@ export class PushHub implements ChannelHost {
       this.deferScheduled = false
     }
   }
+}
 
-  private keep (agentId: string, channel: PushChannel): void {
-    this.channels.delete(agentId)
-    if (this.channels.size >= KEPT_STATS) this.channels.delete(this.channels.keys().next().value!)
-    this.channels.set(agentId, channel)
-  }
+/** `channel` as the agent's latest in `kept`, which holds at most KEPT_STATS (the oldest set is forgotten first). */
+function keepBounded (kept: Map<string, PushChannel>, agentId: string, channel: PushChannel): void {
+  kept.delete(agentId)
+  if (kept.size >= KEPT_STATS) kept.delete(kept.keys().next().value!)
+  kept.set(agentId, channel)
 }
 
 /** A channel's counters plus the events still waiting. */
