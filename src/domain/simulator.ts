@@ -349,9 +349,11 @@ export class Simulator {
     return String(agent.loginTime)
   }
 
-  handShake (agentId: string): string | undefined {
+  /** Push-mode liveness (spec §2.7); `serviceToken`: the header's new token, sent with the pushes from now on. */
+  handShake (agentId: string, serviceToken?: string): string | undefined {
     const agent = this.signedIn(agentId)
     this.touch(agent)
+    if (serviceToken !== undefined && serviceToken !== '') agent.push?.refreshToken(serviceToken)
     return this.settings.guidRotation === 'dynamic' ? this.sessions.rotate(agent.session) : undefined
   }
 

@@ -90,3 +90,25 @@ t.test('one agent\'s deliveries never overlap and never reorder, also under load
   t.ok(r.received.length < N + 2, `events batched while a POST was on the wire (${r.received.length} POSTs for ${N + 2} events)`)
   t.ok(r.received.every(req => JSON.parse(req.body).eventList.length <= 100), 'at most 100 events per POST')
 })
+
+t.test('a handshake\'s service_token replaces the sign-in\'s in the pushes after it (the doc: "refresh every minute")', async (t) => {
+  const r = await receiver(t)
+  const { app } = await build(t)
+  const { guid } = await pushSignIn(app, '1001', current(`${r.url}/softphone/event/1001`))
+  await r.until(got => eventsOf(got).length >= 2)
+  const hs = (headers: Record<string, string>): Promise<{ retcode: string }> =>
+    app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/handshake`, headers: { guid, ...headers } }).then(res => res.json())
+  t.equal((await hs({ service_token: 'tok-2' })).retcode, '0')
+  t.equal((await call(app, guid, 'POST', '/onlineagent/1001/saybusy')).json().retcode, '0')
+  t.equal((await hs({})).retcode, '0', 'a handshake without a token keeps the last one')
+  t.equal((await call(app, guid, 'POST', '/onlineagent/1001/sayfree')).json().retcode, '0')
+  t.equal((await hs({ service_token: 'bad token!' })).retcode, '100-001', 'a malformed token is refused and not used')
+  t.equal((await call(app, guid, 'POST', '/onlineagent/1001/saybusy')).json().retcode, '0')
+  await r.until(got => eventsOf(got).length >= 5)
+  // Each event with the token of the POST that carried it (a POST may carry several).
+  const sent = r.received.flatMap(req => eventsOf([req]).map(e => [(e as { eventType: string }).eventType, req.headers.service_token]))
+  t.strictSame(sent, [
+    ['AgentOther_InService', TOKEN], ['AgentState_Ready', TOKEN],
+    ['AgentState_SetNotReady_Success', 'tok-2'], ['AgentState_CancelNotReady_Success', 'tok-2'], ['AgentState_SetNotReady_Success', 'tok-2']
+  ])
+})

@@ -167,8 +167,10 @@ export class PushChannel {
   private releaseLater = false
   /** Inside the sender's `post` call. */
   private posting = false
-  /** The headers for the agent's current GUID (rebuilt when it rotates). */
-  private headers: { guid: string, value: Record<string, string> } | undefined
+  /** The headers for the agent's current GUID and token (rebuilt when either changes). */
+  private headers: { guid: string, token: string | undefined, value: Record<string, string> } | undefined
+  /** The `service_token` sent: the sign-in's, or the last one a handshake brought (refreshToken). */
+  private token: string | undefined
   /**
    * The body of the last POST: the first `n` pending events. A retry sends it again as it was
    * (never grown by the events queued meanwhile). Forgotten whenever events leave the front of `pending`.
@@ -185,6 +187,7 @@ export class PushChannel {
     private readonly guid: () => string,
     displayUrl: string
   ) {
+    this.token = target.token
     const q = displayUrl.indexOf('?')
     this.shown = {
       url: displayUrl,
@@ -466,9 +469,18 @@ export class PushChannel {
 
   private currentHeaders (): Record<string, string> {
     const guid = this.guid()
+    const token = this.token
     let h = this.headers
-    if (h === undefined || h.guid !== guid) h = this.headers = { guid, value: pushHeaders(this.target, guid) }
+    if (h === undefined || h.guid !== guid || h.token !== token) h = this.headers = { guid, token, value: pushHeaders(this.target, guid, token) }
     return h.value
+  }
+
+  /**
+   * A handshake brought a new `service_token` (the doc: "refresh every minute"): the POSTs from
+   * now on carry it, a retry of a failed batch too. Only the current variant sends a token.
+   */
+  refreshToken (token: string): void {
+    if (this.target.variant === 'current') this.token = token
   }
 
   private readonly onReply = (err: Error | undefined, reply: PushReply | undefined): void => {

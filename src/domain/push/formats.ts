@@ -45,10 +45,10 @@ function currentBody (agentId: string, events: readonly GatewayEvent[], withGenT
   return `{"workNo":${JSON.stringify(agentId)},"eventList":[${items}]}`
 }
 
-export function pushHeaders (target: PushTarget, guid: string): Record<string, string> {
+export function pushHeaders (target: PushTarget, guid: string, token = target.token): Record<string, string> {
   if (target.variant !== 'current') return { 'Content-Type': PUSH_CONTENT_TYPE }
   const headers: Record<string, string> = { 'Content-Type': PUSH_CONTENT_TYPE, Guid: guid }
-  if (target.token !== undefined) headers.service_token = target.token
+  if (token !== undefined) headers.service_token = token
   return headers
 }
 

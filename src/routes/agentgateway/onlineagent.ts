@@ -75,7 +75,7 @@ const onlineagent: FastifyPluginAsyncTypebox = async (app) => {
     // Optional `service_token`: at most 50 characters, none special, else 100-001 (spec §2.7).
     const token = req.headers.service_token
     if (token !== undefined && !/^[A-Za-z0-9_-]{0,50}$/.test(String(token))) fail('LOGIN_PARAM_EMPTY', 'service_token may hold only letters, digits, - and _ (at most 50)')
-    const rotated = sim.handShake(req.params.agentid)
+    const rotated = sim.handShake(req.params.agentid, token === undefined ? undefined : String(token))
     if (rotated !== undefined) setGuid(reply, rotated)
     return ok()
   })
