@@ -4,7 +4,7 @@
  * as client M, liveness by handshake, retries and forced sign-out on the ManualClock.
  */
 import t from 'tap'
-import { admin, build, call, GW } from '../helper.js'
+import { admin, build, call, GW, until } from '../helper.js'
 import { current, eventsOf, pushSignIn, receiverFor, springReceiver, startReceiver, TOKEN } from '../fixtures/receivers.js'
 
 const receiver = (t: { teardown(fn: () => unknown): void }): ReturnType<typeof receiverFor> => receiverFor(t, springReceiver(['1001']))
@@ -111,4 +111,28 @@ t.test('a handshake\'s service_token replaces the sign-in\'s in the pushes after
     ['AgentOther_InService', TOKEN], ['AgentState_Ready', TOKEN],
     ['AgentState_SetNotReady_Success', 'tok-2'], ['AgentState_CancelNotReady_Success', 'tok-2'], ['AgentState_SetNotReady_Success', 'tok-2']
   ])
+})
+
+t.test('the journal has each POST with its status, retcode and latency (hundredths of a ms, measured in real time)', async (t) => {
+  const spring = springReceiver(['1001'])
+  let spun = false
+  // The first answer is held 20 ms by a spin of the CPU (the receiver runs in this process): a floor for its latency.
+  const r = await receiverFor(t, (req) => {
+    if (!spun) { spun = true; const until = performance.now() + 20; while (performance.now() < until); }
+    return spring(req)
+  })
+  const { app } = await build(t)
+  const t0 = performance.now()
+  await pushSignIn(app, '1001', current(`${r.url}/softphone/event/1001?token=s3cret`))
+  await r.until(got => eventsOf(got).length >= 2)
+  await until(async () => (await admin(app, 'GET', '/__mock/agents/1001/push')).json().push.delivered === 2)
+  const wall = performance.now() - t0
+  const entries = (await admin(app, 'GET', '/__mock/journal?operation=pushEvent&order=oldest')).json().entries as Array<{ status: number, retcode: string, durationMs: number, path: string, query: Record<string, string>, agent: string }>
+  t.equal(entries.length, r.received.length, 'one entry per POST')
+  for (const e of entries) {
+    t.match(e, { status: 200, retcode: '0', agent: '1001', path: `${r.url}/softphone/event/1001`, query: { token: '[redacted]' } })
+    t.ok(e.durationMs >= 0 && e.durationMs <= wall, `latency ${e.durationMs} ms within the exchange (${wall.toFixed(2)} ms)`)
+    t.equal(Math.round(e.durationMs * 100) / 100, e.durationMs, 'hundredths of a ms')
+  }
+  t.ok(entries[0]!.durationMs >= 20, `the held answer's latency (${entries[0]!.durationMs} ms) counts its 20 ms`)
 })
