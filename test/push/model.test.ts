@@ -9,6 +9,8 @@
  *   - waiting events never exceed the queue cap (plus the POST on the wire);
  *   - the receiver's count of accepted events equals the delivered counters;
  * and at the end, with the receiver accepting again, every signed-in agent's queue drains.
+ * A third run adds the server-wide copy (`--push-url`): per agent in order, never retried, every
+ * event accounted for, one copy per session (none left open after a sign-out).
  * Then a fuzz of the push sign-in fields: always the envelope, and only http(s) URLs are called.
  */
 import fc from 'fast-check'
@@ -28,13 +30,18 @@ class FakeReceiver implements PushAsyncSender {
   maxInFlight = 0
   /** Accepted events per agent: the injected sequence numbers (-1 for the gateway's own events). */
   accepted = new Map<string, number[]>()
+  /** The server-wide copies that reached the receiver (any answer: fire and forget), likewise. */
+  arrivedWide = new Map<string, number[]>()
   urls: string[] = []
 
   async send (req: PushRequest): Promise<PushReply> {
     this.urls.push(req.url)
     const agent = agentOf(req.body)
-    const n = (this.inFlight.get(agent) ?? 0) + 1
-    this.inFlight.set(agent, n)
+    const wide = req.body.startsWith('{"eventContent"')
+    // An agent's own channel and its server-wide copy are two channels: each one POST at a time.
+    const key = wide ? `wide:${agent}` : agent
+    const n = (this.inFlight.get(key) ?? 0) + 1
+    this.inFlight.set(key, n)
     this.maxInFlight = Math.max(this.maxInFlight, n)
     const mode = this.mode
     try {
@@ -43,25 +50,34 @@ class FakeReceiver implements PushAsyncSender {
       }
       await Promise.resolve()
       if (mode === 'refuse') throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+      if (wide) {
+        const list = this.arrivedWide.get(agent) ?? []
+        list.push(...eventsIn(req.body).map(seqOf))
+        this.arrivedWide.set(agent, list)
+      }
       if (mode === '500') return { status: 500, body: '' }
       // A retcode answer fails the current variant only: for a legacy receiver any 2xx delivers.
       const legacy = !req.body.startsWith('{"workNo"')
       if (mode === 'retcode' && !legacy) return { status: 200, body: '{"message":"failure","retcode":"1"}' }
+      if (wide) return { status: 404, body: 'Not Found' }
       const list = this.accepted.get(agent) ?? []
-      for (const e of eventsIn(req.body)) list.push(typeof e.content === 'object' && e.content !== null ? (e.content as { n: number }).n : typeof e.content === 'string' ? Number(e.content) : -1)
+      list.push(...eventsIn(req.body).map(seqOf))
       this.accepted.set(agent, list)
       return { status: 200, body: '{"message":"success","retcode":"0"}' }
     } finally {
-      this.inFlight.set(agent, (this.inFlight.get(agent) ?? 1) - 1)
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1)
     }
   }
 }
 
 interface Ev { eventType: string, workNo: string, content: unknown }
 function eventsIn (body: string): Ev[] {
-  const b = JSON.parse(body) as { eventList?: Ev[], event?: Ev }
+  const b = JSON.parse(body) as { eventList?: Ev[], event?: Ev, eventContent?: string }
+  if (b.eventContent !== undefined) return [JSON.parse(b.eventContent) as Ev]
   return b.eventList ?? [b.event!]
 }
+/** An injected event's sequence number (object or string content); -1 for the gateway's own events. */
+function seqOf (e: Ev): number { return typeof e.content === 'object' && e.content !== null ? (e.content as { n: number }).n : typeof e.content === 'string' ? Number(e.content) : -1 }
 function agentOf (body: string): string { return eventsIn(body)[0]!.workNo }
 
 interface World {
@@ -74,17 +90,19 @@ interface World {
   generated: Map<string, number>
   deliveredBefore: Map<string, number>
   cap: number
+  /** With a server-wide copy of every event (`--push-url`). */
+  wide: boolean
 }
 
 const AGENTS = ['1001', '1002', '1003']
 const settle = async (): Promise<void> => { for (let i = 0; i < 6; i++) await new Promise(resolve => setImmediate(resolve)) }
 
-async function world (t: { teardown(fn: () => unknown): void }, cap: number): Promise<World> {
+async function world (t: { teardown(fn: () => unknown): void }, cap: number, wide: boolean): Promise<World> {
   const clock = new ManualClock()
   const fake = new FakeReceiver()
-  const app = await buildApp({ pollWaitMs: 0, queueCap: cap, pushRetryIntervalMs: 1000, pushFailTotalMs: 5000, pushTimeoutMs: 2000 }, { clock, logger: false, pushSender: fake })
+  const app = await buildApp({ pollWaitMs: 0, queueCap: cap, pushRetryIntervalMs: 1000, pushFailTotalMs: 5000, pushTimeoutMs: 2000, pushUrl: wide ? 'http://127.0.0.1:9/wide' : '' }, { clock, logger: false, pushSender: fake })
   t.teardown(() => app.close())
-  const w: World = { app, clock, fake, guids: new Map(), seq: 0, generated: new Map(), deliveredBefore: new Map(), cap }
+  const w: World = { app, clock, fake, guids: new Map(), seq: 0, generated: new Map(), deliveredBefore: new Map(), cap, wide }
   const sim = app.simulator
   const previous = sim.observer
   sim.observer = (agentId, eventType) => {
@@ -179,6 +197,21 @@ function checkAll (w: World): string | undefined {
     const received = (w.fake.accepted.get(id) ?? []).length
     const delivered = (w.deliveredBefore.get(id) ?? 0) + s.delivered
     if (received !== delivered) return `agent ${id}: receiver accepted ${received}, delivered counters say ${delivered}`
+    if (w.wide) {
+      // The server-wide copy: a new one per session, in order, every event accounted for.
+      const arrived = (w.fake.arrivedWide.get(id) ?? []).filter(n => n >= 0)
+      for (let i = 1; i < arrived.length; i++) if (arrived[i]! <= arrived[i - 1]!) return `agent ${id}, server-wide: ${arrived[i - 1]} then ${arrived[i]}`
+      const m = sim(w).push.status(id).serverWide
+      if (m === null) return `agent ${id}: no server-wide copy`
+      const copied = m.delivered + m.dropped + m.discarded + m.pending
+      if (copied !== generated) return `agent ${id}, server-wide: ${generated} generated, ${copied} accounted (${JSON.stringify(m)})`
+      if (m.retries !== 0) return `agent ${id}, server-wide: retried`
+    }
+  }
+  if (w.wide) {
+    const open = sim(w).push['mirrors'].size
+    const signedIn = AGENTS.filter(id => sim(w).agents.has(id)).length
+    if (open > signedIn) return `${open} server-wide copies open for ${signedIn} agents signed in`
   }
   return undefined
 }
@@ -194,13 +227,13 @@ const commands = fc.commands([
   agentArb.map(a => new SignOut(a))
 ], { maxCommands: 60 })
 
-for (const cap of [1000, 3]) {
-  t.test(`random push sequences keep every invariant (queue cap ${cap})`, async (t) => {
+for (const [cap, wide] of [[1000, false], [3, false], [1000, true]] as const) {
+  t.test(`random push sequences keep every invariant (queue cap ${cap}${wide ? ', with a server-wide copy' : ''})`, async (t) => {
     let runs = 0
-    const totals = { delivered: 0, failures: 0, retries: 0, dropped: 0, discarded: 0, pushSignOuts: 0 }
+    const totals = { delivered: 0, failures: 0, retries: 0, dropped: 0, discarded: 0, pushSignOuts: 0, wideDelivered: 0, wideDiscarded: 0 }
     await fc.assert(fc.asyncProperty(commands, async (cmds) => {
       runs++
-      const w = await world({ teardown: () => {} }, cap)
+      const w = await world({ teardown: () => {} }, cap, wide)
       try {
         for (const [i, id] of AGENTS.entries()) await new SignIn(id, i === 1).run({}, w)
         for (const c of cmds) {
@@ -213,9 +246,10 @@ for (const cap of [1000, 3]) {
         w.fake.mode = 'ok'
         for (let i = 0; i < 3; i++) { w.clock.advance(2000); await settle() }
         for (const id of AGENTS) {
+          const { push: s, serverWide: m } = sim(w).push.status(id)
+          if (m !== null && m.pending !== 0) throw new Error(`agent ${id}: ${m.pending} server-wide copies still waiting with the receiver back`)
           if (!sim(w).agents.has(id)) continue
-          const s = sim(w).push.status(id).push!
-          if (s.pending !== 0) throw new Error(`agent ${id}: ${s.pending} events still waiting with the receiver back`)
+          if (s!.pending !== 0) throw new Error(`agent ${id}: ${s!.pending} events still waiting with the receiver back`)
         }
         const problem = checkAll(w)
         if (problem !== undefined) throw new Error(`${problem} at the end`)
@@ -228,6 +262,9 @@ for (const cap of [1000, 3]) {
           totals.dropped += s.dropped
           totals.discarded += s.discarded
           if (s.signedOutBy !== null) totals.pushSignOuts++
+          const m = sim(w).push.status(id).serverWide
+          totals.wideDelivered += m?.delivered ?? 0
+          totals.wideDiscarded += m?.discarded ?? 0
         }
       } finally {
         await w.app.close()
@@ -236,6 +273,7 @@ for (const cap of [1000, 3]) {
     t.comment(`${runs} runs: ${JSON.stringify(totals)}`)
     t.ok(totals.delivered > 300 && totals.failures > 30 && totals.retries > 15 && totals.discarded > 0 && totals.pushSignOuts > 0, 'the runs reached deliveries, failures, retries, discards and forced sign-outs')
     if (cap < 10) t.ok(totals.dropped > 0, 'and drops over the cap')
+    if (wide) t.ok(totals.wideDelivered > 300 && totals.wideDiscarded > 0, 'the server-wide copies were delivered, and lost (counted) while the receiver failed')
   })
 }
 
