@@ -84,6 +84,21 @@ t.test('failing for the total failure time signs the agent out; both times are o
   t.ok(journal.every((e: { status: number, retcode: string }) => e.status === 503 && e.retcode === 'push:HTTP 503'))
 })
 
+t.test('by default: retried every 10 s, signed out after 120 s of failures (handshakes keep the agent alive meanwhile)', async (t) => {
+  const r = await receiverFor(t, () => ({ status: 503, body: '' }))
+  const { app, clock } = await build(t)
+  const { guid } = await pushSignIn(app, '1001', current(`${r.url}/cb`))
+  const start = clock.now()
+  for (let i = 1; i <= 12; i++) {
+    await until(async () => (await pushStatus(app, '1001')).failures === i, `failure ${i}`)
+    t.equal((await call(app, guid, 'POST', '/onlineagent/1001/handshake')).json().retcode, '0', `still signed in ${clock.now() - start} ms after the first failure`)
+    clock.advance(10000)
+  }
+  await until(async () => (await admin(app, 'GET', '/__mock/agents/1001')).statusCode === 404, 'signed out')
+  t.equal(clock.now() - start, 120000)
+  t.match(await pushStatus(app, '1001'), { state: 'closed', failures: 13, retries: 12, delivered: 0, signedOutBy: 'push failing for 120000 ms' })
+})
+
 t.test('a success resets the failure time', async (t) => {
   const r = await receiverFor(t, () => ({ status: 500, body: '' }))
   const { app, clock } = await build(t, { pushRetryIntervalMs: 1000, pushFailTotalMs: 3000 })
