@@ -10,7 +10,8 @@
  * Push agents (issue #12) run beside them: signed in with a callback to a receiver in this process
  * that fails half of the POSTs (HTTP 500), changing state and handshaking. At the end the receiver
  * accepts again and every push agent must have delivered every event it produced, in order, none
- * dropped (the queue cap is never reached).
+ * dropped or discarded (the queue cap is never reached): every numbered event the harness injected,
+ * and the last events its history holds.
  *
  * Then a hostile phase (issue #16, --hostile-s, default a quarter of the run up to 120 s): key-bomb
  * sign-ins and a non-polling agent under 900 KB injections; it fails if RSS grows by more than
@@ -191,21 +192,35 @@ class FlakyReceiver {
   }
 }
 
-/** A push-mode agent desktop: signs in with a callback, changes state, handshakes; never polls. */
-async function pushDesk (load: Load, id: string, url: string, until: number): Promise<void> {
+/**
+ * A push-mode agent desktop: signs in with a callback, changes state, handshakes (now and then
+ * with a new service_token); never polls. Beside it the harness injects numbered events
+ * (`Soak_Seq`, content `{n}`), counted in `injected` when the mock took them: the receiver must
+ * get every one, in order.
+ */
+async function pushDesk (load: Load, id: string, url: string, until: number, injected: Map<string, number>): Promise<void> {
   const a = await load.send('PUT', `${GW}/onlineagent/${id}/forcelogin`, {}, { password: '', phonenum: `7${id}`, callBackUri: url, serviceToken: `soak${id}` })
   const guid = String(a?.headers['set-guid'] ?? '').replace('JSESSIONID=', '')
+  let tokens = 0
   while (Date.now() < until) {
     await pause(50 + Math.random() * 150)
     const r = Math.random()
-    if (r < 0.2) await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid })
+    if (r < 0.1) await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid })
+    else if (r < 0.2) await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid, service_token: `soak${id}t${++tokens}` })
     else if (r < 0.35) await load.send('POST', `${GW}/onlineagent/${id}/rest/${pick([1, 5])}/0`, { guid })
     else await load.send('POST', `${GW}/onlineagent/${id}/${pick(['sayfree', 'work', 'cancelwork', 'cancelrest'])}`, { guid })
+    const n = injected.get(id) ?? 0
+    const sent = await load.send('POST', `/__mock/agents/${id}/events`, {}, { eventType: 'Soak_Seq', content: { n } })
+    if (sent?.status === 200) injected.set(id, n + 1)
+    else load.problem(`push agent ${id}: injecting event ${n} → ${sent?.status ?? 'no answer'}`)
   }
 }
 
-/** Receiver back to accepting: every push agent's events must arrive, in order, none dropped. */
-async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[]): Promise<string[]> {
+/**
+ * Receiver back to accepting: every push agent's events must arrive, in order, none dropped or
+ * discarded: all its numbered events (`injected`), and its last events as its history has them.
+ */
+async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[], injected: Map<string, number>): Promise<string[]> {
   receiver.flaky = false
   const problems: string[] = []
   const deadline = Date.now() + 15000
@@ -219,11 +234,17 @@ async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[]): P
     if (status === undefined) { problems.push(`push agent ${id}: no push status`); continue }
     if (status.pending !== 0) problems.push(`push agent ${id}: ${status.pending} events still waiting`)
     if (status.dropped !== 0) problems.push(`push agent ${id}: ${status.dropped} events dropped below the cap`)
+    if (status.discarded !== 0) problems.push(`push agent ${id}: ${status.discarded} events discarded`)
     const got = receiver.accepted.get(id) ?? []
+    const seq = got.map(e => JSON.parse(e) as [string, { n: number }]).filter(([type]) => type === 'Soak_Seq').map(([, c]) => c.n)
+    const want = injected.get(id) ?? 0
+    if (want === 0) problems.push(`push agent ${id}: no numbered event was injected`)
+    const firstWrong = seq.findIndex((n, i) => n !== i)
+    if (seq.length !== want || firstWrong >= 0) problems.push(`push agent ${id}: ${want} numbered events injected, ${seq.length} received${firstWrong >= 0 ? `, the ${firstWrong}th is ${seq[firstWrong]}` : ''}`)
     if (got.length !== status.delivered) problems.push(`push agent ${id}: receiver accepted ${got.length}, the mock counted ${status.delivered} delivered`)
     const history = ((await load.send('GET', `/__mock/agents/${id}/history`))?.body?.events ?? []) as Array<{ eventType: string, content: unknown }>
-    const want = history.map(e => JSON.stringify([e.eventType, e.content]))
-    if (JSON.stringify(got.slice(-want.length)) !== JSON.stringify(want)) problems.push(`push agent ${id}: the last ${want.length} events received differ from the events produced`)
+    const last = history.map(e => JSON.stringify([e.eventType, e.content]))
+    if (JSON.stringify(got.slice(-last.length)) !== JSON.stringify(last)) problems.push(`push agent ${id}: the last ${last.length} events received differ from the events produced`)
   }
   return problems
 }
@@ -324,7 +345,8 @@ async function parent (): Promise<void> {
   const receiver = new FlakyReceiver()
   const pushUrl = await receiver.start()
   const pushIds = Array.from({ length: Number(values['push-agents']) }, (_, i) => String(5001 + i))
-  const pushDesks = pushIds.map(id => pushDesk(load, id, pushUrl, until))
+  const injected = new Map<string, number>()
+  const pushDesks = pushIds.map(id => pushDesk(load, id, pushUrl, until, injected))
   const desks = Array.from({ length: agents }, (_, i) => {
     const mine = idPool.filter((_, j) => j % agents === i)
     const others = idPool.filter((_, j) => j % agents !== i).slice(0, 6)
@@ -350,7 +372,7 @@ async function parent (): Promise<void> {
     }
   })()
   await Promise.all([...desks, ...pushDesks, op, sampler])
-  const pushProblems = await checkPush(load, receiver, pushIds)
+  const pushProblems = await checkPush(load, receiver, pushIds, injected)
   const pushDelivered = [...receiver.accepted.values()].reduce((n, l) => n + l.length, 0)
   receiver.server.close()
 
@@ -392,7 +414,8 @@ async function parent (): Promise<void> {
   if (growth > maxGrowth) { console.error(`soak: FAIL — RSS grew by ${mb(growth)} after warm-up (limit ${mb(maxGrowth)})`); failed = true }
   if (load.problems.length > 0) { console.error(`soak: FAIL — ${load.problems.length} malformed answers or errors, e.g.:\n  ${load.problems.slice(0, 10).join('\n  ')}`); failed = true }
   if (load.requests === 0) { console.error('soak: FAIL — no request was answered'); failed = true }
-  console.log(`soak: push: ${pushIds.length} agents, ${pushDelivered} events delivered, ${receiver.failed} POSTs failed by the receiver and retried`)
+  const numbered = [...injected.values()].reduce((n, k) => n + k, 0)
+  console.log(`soak: push: ${pushIds.length} agents, ${pushDelivered} events delivered (${numbered} numbered, all checked in order), ${receiver.failed} POSTs failed by the receiver and retried`)
   if (pushProblems.length > 0) { console.error(`soak: FAIL — push:\n  ${pushProblems.join('\n  ')}`); failed = true }
   if (pushIds.length > 0 && (pushDelivered === 0 || receiver.failed === 0)) { console.error('soak: FAIL — the push agents delivered nothing or never failed'); failed = true }
   console.log(failed ? 'soak: failed' : 'soak: ok — memory flat, every answer well-formed, every push event delivered in order')
