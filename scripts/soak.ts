@@ -167,11 +167,15 @@ class FlakyReceiver {
   flaky = true
   failed = 0
   readonly accepted = new Map<string, string[]>()
+  /** The `service_token` of the last POST per agent (failed or not). */
+  readonly tokens = new Map<string, string>()
   readonly server = createServer((req, res) => {
     let body = ''
     req.setEncoding('utf8')
     req.on('data', (c: string) => { body += c })
     req.on('end', () => {
+      const workNo = /"workNo":"([^"]*)"/.exec(body)?.[1]
+      if (workNo !== undefined) this.tokens.set(workNo, String(req.headers.service_token))
       if (this.flaky && Math.random() < 0.5) {
         this.failed++
         res.writeHead(500).end()
@@ -194,20 +198,24 @@ class FlakyReceiver {
 
 /**
  * A push-mode agent desktop: signs in with a callback, changes state, handshakes (now and then
- * with a new service_token); never polls. Beside it the harness injects numbered events
+ * with a new service_token, kept in `tokens` once taken); never polls. Beside it the harness injects numbered events
  * (`Soak_Seq`, content `{n}`), counted in `injected` when the mock took them: the receiver must
  * get every one, in order.
  */
-async function pushDesk (load: Load, id: string, url: string, until: number, injected: Map<string, number>): Promise<void> {
+async function pushDesk (load: Load, id: string, url: string, until: number, injected: Map<string, number>, tokens: Map<string, string>): Promise<void> {
   const a = await load.send('PUT', `${GW}/onlineagent/${id}/forcelogin`, {}, { password: '', phonenum: `7${id}`, callBackUri: url, serviceToken: `soak${id}` })
   const guid = String(a?.headers['set-guid'] ?? '').replace('JSESSIONID=', '')
-  let tokens = 0
+  let refreshed = 0
+  tokens.set(id, `soak${id}`)
   while (Date.now() < until) {
     await pause(50 + Math.random() * 150)
     const r = Math.random()
     if (r < 0.1) await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid })
-    else if (r < 0.2) await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid, service_token: `soak${id}t${++tokens}` })
-    else if (r < 0.35) await load.send('POST', `${GW}/onlineagent/${id}/rest/${pick([1, 5])}/0`, { guid })
+    else if (r < 0.2) {
+      const token = `soak${id}t${++refreshed}`
+      const a = await load.send('POST', `${GW}/onlineagent/${id}/handshake`, { guid, service_token: token })
+      if (a?.body?.retcode === '0') tokens.set(id, token)
+    } else if (r < 0.35) await load.send('POST', `${GW}/onlineagent/${id}/rest/${pick([1, 5])}/0`, { guid })
     else await load.send('POST', `${GW}/onlineagent/${id}/${pick(['sayfree', 'work', 'cancelwork', 'cancelrest'])}`, { guid })
     const n = injected.get(id) ?? 0
     const sent = await load.send('POST', `/__mock/agents/${id}/events`, {}, { eventType: 'Soak_Seq', content: { n } })
@@ -220,7 +228,7 @@ async function pushDesk (load: Load, id: string, url: string, until: number, inj
  * Receiver back to accepting: every push agent's events must arrive, in order, none dropped or
  * discarded: all its numbered events (`injected`), and its last events as its history has them.
  */
-async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[], injected: Map<string, number>): Promise<string[]> {
+async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[], injected: Map<string, number>, tokens: Map<string, string>): Promise<string[]> {
   receiver.flaky = false
   const problems: string[] = []
   const deadline = Date.now() + 15000
@@ -235,6 +243,7 @@ async function checkPush (load: Load, receiver: FlakyReceiver, ids: string[], in
     if (status.pending !== 0) problems.push(`push agent ${id}: ${status.pending} events still waiting`)
     if (status.dropped !== 0) problems.push(`push agent ${id}: ${status.dropped} events dropped below the cap`)
     if (status.discarded !== 0) problems.push(`push agent ${id}: ${status.discarded} events discarded`)
+    if (receiver.tokens.get(id) !== tokens.get(id)) problems.push(`push agent ${id}: the last POST carried service_token ${receiver.tokens.get(id)}, the last handshake brought ${tokens.get(id)}`)
     const got = receiver.accepted.get(id) ?? []
     const seq = got.map(e => JSON.parse(e) as [string, { n: number }]).filter(([type]) => type === 'Soak_Seq').map(([, c]) => c.n)
     const want = injected.get(id) ?? 0
@@ -346,7 +355,8 @@ async function parent (): Promise<void> {
   const pushUrl = await receiver.start()
   const pushIds = Array.from({ length: Number(values['push-agents']) }, (_, i) => String(5001 + i))
   const injected = new Map<string, number>()
-  const pushDesks = pushIds.map(id => pushDesk(load, id, pushUrl, until, injected))
+  const tokens = new Map<string, string>()
+  const pushDesks = pushIds.map(id => pushDesk(load, id, pushUrl, until, injected, tokens))
   const desks = Array.from({ length: agents }, (_, i) => {
     const mine = idPool.filter((_, j) => j % agents === i)
     const others = idPool.filter((_, j) => j % agents !== i).slice(0, 6)
@@ -372,7 +382,7 @@ async function parent (): Promise<void> {
     }
   })()
   await Promise.all([...desks, ...pushDesks, op, sampler])
-  const pushProblems = await checkPush(load, receiver, pushIds, injected)
+  const pushProblems = await checkPush(load, receiver, pushIds, injected, tokens)
   const pushDelivered = [...receiver.accepted.values()].reduce((n, l) => n + l.length, 0)
   receiver.server.close()
 

@@ -316,8 +316,7 @@ export class Simulator {
     this.sessions.close(agent.session)
     agent.queue.wake()
     // A push agent's last events (ShutdownService) get one last attempt.
-    agent.push?.close(true)
-    this.push.signedOut(agent.id, true)
+    this.push.signedOut(agent.id, agent.push, true)
     agent.queue.clear()
     this.agents.delete(agent.id)
     this.forced.forget(agent.id)

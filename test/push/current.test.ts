@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { admin, build, call, GW, until } from '../helper.js'
-import { current, eventsOf, pushSignIn, receiverFor, springReceiver, startReceiver, TOKEN } from '../fixtures/receivers.js'
+import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, TOKEN } from '../fixtures/receivers.js'
 
 const receiver = (t: { teardown(fn: () => unknown): void }): ReturnType<typeof receiverFor> => receiverFor(t, springReceiver(['1001']))
 const ev = (workNo: string, eventType: string, content: unknown = null): object => ({ eventType, workNo, content })
@@ -135,4 +135,42 @@ t.test('the journal has each POST with its status, retcode and latency (hundredt
     t.equal(Math.round(e.durationMs * 100) / 100, e.durationMs, 'hundredths of a ms')
   }
   t.ok(entries[0]!.durationMs >= 20, `the held answer's latency (${entries[0]!.durationMs} ms) counts its 20 ms`)
+})
+
+t.test('a quick new sign-in (forcelogin) pushes after the old session\'s last events, never before', async (t) => {
+  const r = await receiver(t)
+  r.handler = () => 'hang'
+  const { app, clock } = await build(t)
+  const fields = current(`${r.url}/softphone/event/1001`)
+  await pushSignIn(app, '1001', fields)
+  await r.until(got => got.length >= 1)
+  // The old session's first POST hangs; its sign-out's events wait behind it.
+  const again = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })
+  t.equal(again.json().retcode, '0')
+  t.equal((await pushStatus(app, '1001')).state, 'sending', 'the new session\'s events wait for the old channel')
+  r.handler = springReceiver(['1001'])
+  clock.advance(10000)
+  await until(async () => (await pushStatus(app, '1001')).delivered === 2)
+  const posts = r.received.map(req => JSON.parse(req.body).eventList.map((e: { eventType: string }) => e.eventType) as string[])
+  t.strictSame(posts, [
+    ['AgentOther_InService'],
+    ['AgentState_Ready', 'AgentOther_ShutdownService'],
+    ['AgentOther_InService', 'AgentState_Ready']
+  ], 'the old session\'s POSTs (the first timed out), then the new one\'s')
+})
+
+t.test('a retry after a token refresh carries the new token (the body as it was)', async (t) => {
+  const r = await receiverFor(t, () => ({ status: 500, body: '' }))
+  const { app, clock } = await build(t)
+  const { guid } = await pushSignIn(app, '1001', current(`${r.url}/softphone/event/1001`))
+  await until(async () => (await pushStatus(app, '1001')).failures === 1)
+  const hs = await app.inject({ method: 'POST', url: `${GW}/onlineagent/1001/handshake`, headers: { guid, service_token: 'tok-3' } })
+  t.equal(hs.json().retcode, '0')
+  r.handler = springReceiver(['1001'])
+  clock.advance(10000)
+  await until(async () => (await pushStatus(app, '1001')).delivered >= 1)
+  const [failed, retried] = r.received
+  t.equal(failed!.headers.service_token, TOKEN)
+  t.equal(retried!.headers.service_token, 'tok-3')
+  t.equal(retried!.body, failed!.body, 'the same body again')
 })

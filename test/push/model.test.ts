@@ -45,16 +45,17 @@ class FakeReceiver implements PushAsyncSender {
     this.maxInFlight = Math.max(this.maxInFlight, n)
     const mode = this.mode
     try {
+      if (wide) {
+        // Recorded as it arrives (a hanging POST too): the copies' order is the order they reach the receiver.
+        const list = this.arrivedWide.get(agent) ?? []
+        list.push(...eventsIn(req.body).map(seqOf))
+        this.arrivedWide.set(agent, list)
+      }
       if (mode === 'hang') {
         await new Promise((_resolve, reject) => req.signal.addEventListener('abort', () => reject(new Error('aborted'))))
       }
       await Promise.resolve()
       if (mode === 'refuse') throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
-      if (wide) {
-        const list = this.arrivedWide.get(agent) ?? []
-        list.push(...eventsIn(req.body).map(seqOf))
-        this.arrivedWide.set(agent, list)
-      }
       if (mode === '500') return { status: 500, body: '' }
       // A retcode answer fails the current variant only: for a legacy receiver any 2xx delivers.
       const legacy = !req.body.startsWith('{"workNo"')

@@ -79,3 +79,34 @@ t.test('a sign-out ends the agent\'s server-wide copy: its last events go out, i
   t.equal(hub['mirrors'].size, 0, 'reset ends the open copies')
   t.equal(hub['pastMirrors'].size, 0)
 })
+
+t.test('a quick new sign-in\'s copies go after the old session\'s last ones; a reset stops a copy still sending', async (t) => {
+  const r = await receiverFor(t, () => 'hang')
+  const { app, clock } = await build(t, { pushUrl: `${r.url}/SAP/SapAdapterEventServlet` })
+  const hub = app.simulator.push
+  const sent = (): string[] => r.received.map(req => (JSON.parse(JSON.parse(req.body).eventContent) as { eventType: string }).eventType)
+  await signIn(app, '1001')
+  await r.until(got => got.length >= 1)
+  await signIn(app, '1001', { path: '/forcelogin' })
+  t.equal((await wide(app, '1001')).state, 'sending', 'the new copy waits for the old one')
+  r.handler = koaReceiver()
+  clock.advance(10000)
+  await until(async () => (await wide(app, '1001')).delivered === 2)
+  t.strictSame(sent(), ['AgentOther_InService', 'AgentState_Ready', 'AgentOther_ShutdownService', 'AgentOther_InService', 'AgentState_Ready'],
+    'the old session\'s copies (the first timed out), then the new one\'s')
+
+  // Signed out with its first copy hanging: a reset discards what waits behind it.
+  r.handler = () => 'hang'
+  const before = r.received.length
+  const guid = await signIn(app, '1002')
+  await r.until(got => got.length > before)
+  t.equal((await call(app, guid, 'DELETE', '/onlineagent/1002/forcelogout')).json().retcode, '0')
+  const old = hub['pastMirrors'].get('1002')!
+  t.match(old.stats, { posts: 1, state: 'sending' })
+  t.equal(old.pendingCount, 3, 'the hanging POST\'s InService, and Ready and ShutdownService behind it')
+  t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
+  r.handler = koaReceiver()
+  clock.advance(10000)
+  await until(() => old.stats.state === 'closed' && old.pendingCount === 0)
+  t.equal(old.stats.posts, 1, 'nothing more was sent after the reset')
+})

@@ -178,6 +178,13 @@ export class PushChannel {
   private lastBody: { n: number, body: string } | undefined
   /** After a failure: how many events the failed POST carried; its retries carry no more. */
   private retryN = 0
+  /**
+   * The same agent's previous channel to this receiver, still sending its last events (a sign-out's
+   * flush): this one sends nothing before it is done, so a quick new sign-in's events never pass
+   * the old session's last ones (`follow`). Its successor is told when it is done.
+   */
+  private predecessor: PushChannel | undefined
+  private successor: PushChannel | undefined
 
   constructor (
     private readonly host: ChannelHost,
@@ -221,7 +228,32 @@ export class PushChannel {
     if (this.closing === 'closed') { this.stats.discarded++; return }
     if (this.closing === 'flush') for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     this.trim()
+    if (!this.onWire && !this.retryPending && !this.waitingSlot && this.predecessor === undefined) this.next()
+  }
+
+  /**
+   * `previous` (the agent's last channel, to the same URL) may still be sending the last events
+   * of its session: this channel waits until it is done. Call before the first event.
+   */
+  follow (previous: PushChannel | undefined): void {
+    if (previous === undefined || previous.closing !== 'flush' || previous.target.url !== this.target.url) return
+    this.predecessor = previous
+    previous.successor = this
+    this.stats.state = 'sending'
+  }
+
+  /** The predecessor is done: what waited goes out now. */
+  private predecessorDone (): void {
+    this.predecessor = undefined
+    if (this.closing === 'closed') return
     if (!this.onWire && !this.retryPending && !this.waitingSlot) this.next()
+  }
+
+  /** Stop at once (a reset): what still waits, also in a sign-out's flush, is discarded. */
+  discard (): void {
+    if (this.closing === 'closed') return
+    this.retryPending = false
+    this.finish()
   }
 
   /** The queue dropped its oldest event (it was over its cap). */
@@ -240,7 +272,7 @@ export class PushChannel {
     for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     if (flush && this.pending.length > 0) {
       this.closing = 'flush'
-      if (!this.onWire && !this.waitingSlot) this.next()
+      if (!this.onWire && !this.waitingSlot && this.predecessor === undefined) this.next()
       return
     }
     this.finish()
@@ -253,6 +285,10 @@ export class PushChannel {
     this.pending = []
     this.lastBody = undefined
     this.stats.state = 'closed'
+    const next = this.successor
+    if (next === undefined) return
+    this.successor = undefined
+    next.predecessorDone()
   }
 
   /** Waiting events over the cap: the oldest taken ones go first (those on the wire stay). */

@@ -45,7 +45,8 @@ function currentBody (agentId: string, events: readonly GatewayEvent[], withGenT
   return `{"workNo":${JSON.stringify(agentId)},"eventList":[${items}]}`
 }
 
-export function pushHeaders (target: PushTarget, guid: string, token = target.token): Record<string, string> {
+/** A POST's headers: JSON for every variant; the current one adds the agent's GUID and its `service_token` (`token`, the latest). */
+export function pushHeaders (target: PushTarget, guid: string, token: string | undefined): Record<string, string> {
   if (target.variant !== 'current') return { 'Content-Type': PUSH_CONTENT_TYPE }
   const headers: Record<string, string> = { 'Content-Type': PUSH_CONTENT_TYPE, Guid: guid }
   if (token !== undefined) headers.service_token = token

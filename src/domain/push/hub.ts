@@ -124,6 +124,8 @@ export class PushHub implements ChannelHost {
   /** A channel for a signed-in push agent; its counters replace the agent's previous ones. */
   open (agentId: string, target: PushTarget, queue: EventQueue, guid: () => string): PushChannel {
     const channel = new PushChannel(this, agentId, target, queue, guid, redactUrl(target.url))
+    // The previous session's channel may still be sending its last events: this one goes after.
+    channel.follow(this.channels.get(agentId))
     keepBounded(this.channels, agentId, channel)
     this.deps.log.info({ agent: agentId, variant: target.variant, url: channel.stats.url }, 'push mode')
     return channel
@@ -137,6 +139,7 @@ export class PushHub implements ChannelHost {
       const target: PushTarget = { variant: 'serverWide', url: this.opts.serverUrl, format: this.opts.serverFormat }
       const queue = new EventQueue(this.cap, () => channel.queueDropped())
       const channel: PushChannel = new PushChannel(this, event.workNo, target, queue, () => '', redactUrl(target.url))
+      channel.follow(this.pastMirrors.get(event.workNo))
       m = { channel, queue }
       this.mirrors.set(event.workNo, m)
     }
@@ -145,12 +148,13 @@ export class PushHub implements ChannelHost {
   }
 
   /**
-   * The agent signed out (or was reset): its server-wide copy sends what still waits, once (with
-   * `flush`; else that is discarded), and is kept for its counters only. A sign-in under the same
-   * id starts a new copy, as it starts a new channel. Without this every id that ever signed in
-   * kept a channel and a queue.
+   * The agent signed out (with `flush`: its channel and its server-wide copy send what still
+   * waits, once) or was reset (that is discarded). Both are kept for their counters only; a new
+   * sign-in under the same id starts a new channel and a new copy, which send after the old ones
+   * are done. Before, every id that ever signed in kept a server-wide copy and its queue.
    */
-  signedOut (agentId: string, flush: boolean): void {
+  signedOut (agentId: string, own: PushChannel | undefined, flush: boolean): void {
+    own?.close(flush)
     const m = this.mirrors.get(agentId)
     if (m === undefined) return
     this.mirrors.delete(agentId)
@@ -178,9 +182,11 @@ export class PushHub implements ChannelHost {
     else this.downUntil.set(agentId, until)
   }
 
-  /** Forget counters, mirrors and windows (control API reset). */
+  /** Forget counters, mirrors and windows (control API reset); channels still sending stop. */
   reset (): void {
-    for (const m of this.mirrors.values()) m.channel.close(false)
+    for (const m of this.mirrors.values()) m.channel.discard()
+    for (const c of this.pastMirrors.values()) c.discard()
+    for (const c of this.channels.values()) c.discard()
     this.mirrors.clear()
     this.pastMirrors.clear()
     this.channels.clear()
