@@ -174,3 +174,24 @@ t.test('a retry after a token refresh carries the new token (the body as it was)
   t.equal(retried!.headers.service_token, 'tok-3')
   t.equal(retried!.body, failed!.body, 'the same body again')
 })
+
+t.test('a reset also stops the old session\'s last events still waiting behind a slow POST; the next sign-in is not held up', async (t) => {
+  const r = await receiver(t)
+  r.handler = () => 'hang'
+  const { app, clock } = await build(t)
+  const fields = current(`${r.url}/softphone/event/1001`)
+  await pushSignIn(app, '1001', fields)
+  await r.until(got => got.length >= 1)
+  const first = app.simulator.push['channels'].get('1001')!
+  t.equal((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })).json().retcode, '0')
+  t.equal(first.stats.state, 'sending', 'the first session flushes its last events behind its hanging POST')
+  t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
+  r.handler = springReceiver(['1001'])
+  clock.advance(10000)
+  await until(() => first.stats.state === 'closed' && first.pendingCount === 0)
+  t.equal(first.stats.posts, 1, 'only the POST that was on the wire')
+  await pushSignIn(app, '1001', fields)
+  await until(async () => (await pushStatus(app, '1001')).delivered === 2)
+  t.strictSame(r.received.flatMap(req => JSON.parse(req.body).eventList.map((e: { eventType: string }) => e.eventType) as string[]),
+    ['AgentOther_InService', 'AgentOther_InService', 'AgentState_Ready'], 'the first session\'s hung POST, then the new session\'s events only')
+})

@@ -86,3 +86,15 @@ t.test('POST /__mock/push/down takes one agent\'s receiver down; the journal nev
   const journal = JSON.stringify((await admin(app, 'GET', '/__mock/journal?operation=pushEvent')).json())
   t.notOk(journal.includes(TOKEN) || journal.includes(guid), 'no service_token, no GUID')
 })
+
+t.test('a reset stops a delivery a scenario delays: nothing goes out when the delay is over', async (t) => {
+  const { r, app, clock } = await setup(t, { delayMs: 5000 })
+  const channel = app.simulator.push['channels'].get('1001')!
+  t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
+  clock.advance(5000)
+  t.equal(channel.stats.posts, 0, 'the delayed POST was not attempted')
+  t.match(channel.stats, { state: 'closed', delivered: 0 })
+  t.equal(channel.pendingCount, 0)
+  t.equal(r.received.length, 0)
+  t.strictSame((await admin(app, 'GET', '/__mock/journal?operation=pushEvent')).json().entries, [], 'and nothing journalled after the reset')
+})

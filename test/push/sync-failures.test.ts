@@ -114,3 +114,26 @@ t.test('an internal error in every delivery of 10,000 channels waiting for one c
   sim.login('40001', { password: '', phonenum: '740001', callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
   await until(() => sim.push.status('40001').push?.delivered === 2, 'a new agent delivers through the connection')
 })
+
+t.test('an internal error in a sign-out\'s last attempt ends it, and the next session\'s channel goes on', async (t) => {
+  const gate = new Gate()
+  const clock = new ManualClock()
+  const app = await buildApp({ pollWaitMs: 0 }, { clock, logger: false, pushSender: gate })
+  t.teardown(() => app.close())
+  const sim = app.simulator
+  const fields = { password: '', phonenum: '71001', callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }
+  sim.login('1001', fields, 'login')
+  await until(() => gate.posts === 1)
+  const first = sim.push['channels'].get('1001')!
+  // A new session while the first POST is held: the old Ready and ShutdownService wait behind it, the new session behind them.
+  sim.login('1001', fields, 'forceLogin')
+  const hub = sim.push as { disturbance: (agentId: string) => unknown }
+  hub.disturbance = () => { throw new Error('bug') }
+  gate.open()
+  await until(() => first.stats.state === 'closed', 'the old session\'s channel ended')
+  t.match(first.stats, { lastError: 'internal: bug', delivered: 1, discarded: 2 })
+  delete (hub as Partial<typeof hub>).disturbance
+  sim.sayBusy('1001', undefined, false)
+  await until(() => sim.push.status('1001').push?.delivered === 3, 'the new session delivers')
+  t.equal(sim.push.status('1001').push?.pending, 0)
+})

@@ -236,9 +236,17 @@ export class PushChannel {
    * of its session: this channel waits until it is done. Call before the first event.
    */
   follow (previous: PushChannel | undefined): void {
-    if (previous === undefined || previous.closing !== 'flush' || previous.target.url !== this.target.url) return
-    this.predecessor = previous
-    previous.successor = this
+    // Past channels that are done to the one still sending (a session that ended at once leaves
+    // its own predecessor sending).
+    let p = previous
+    while (p !== undefined && p.closing === 'closed') {
+      const before = p.predecessor
+      p.predecessor = undefined
+      p = before
+    }
+    if (p === undefined || p.closing !== 'flush' || p.target.url !== this.target.url) return
+    this.predecessor = p
+    p.successor = this
     this.stats.state = 'sending'
   }
 
@@ -249,11 +257,20 @@ export class PushChannel {
     if (!this.onWire && !this.retryPending && !this.waitingSlot) this.next()
   }
 
-  /** Stop at once (a reset): what still waits, also in a sign-out's flush, is discarded. */
+  /**
+   * Stop at once (a reset): what still waits, also in a sign-out's flush, is discarded, and so is
+   * what the channels before it (earlier sessions' last events) still send.
+   */
   discard (): void {
-    if (this.closing === 'closed') return
-    this.retryPending = false
-    this.finish()
+    for (let c: PushChannel | undefined = this; c !== undefined;) {
+      // Read first: finishing hands the links on.
+      const before: PushChannel | undefined = c.predecessor
+      if (c.closing !== 'closed') {
+        c.retryPending = false
+        c.finish()
+      }
+      c = before
+    }
   }
 
   /** The queue dropped its oldest event (it was over its cap). */
@@ -288,6 +305,14 @@ export class PushChannel {
     const next = this.successor
     if (next === undefined) return
     this.successor = undefined
+    const before = this.predecessor
+    if (before !== undefined && before.closing !== 'closed') {
+      // Done before its own predecessor (closed while it waited): the next one waits for that one.
+      before.successor = next
+      next.predecessor = before
+      this.predecessor = undefined
+      return
+    }
     next.predecessorDone()
   }
 
@@ -370,11 +395,12 @@ export class PushChannel {
     if (!this.onWire) return
     this.onWire = false
     if (this.liveSeq !== 0) {
-      // Its answer, if it comes, is ignored.
+      // Its answer, if it comes, is ignored: the deliveries waiting on this one's try of the port go ahead.
       this.liveSeq = 0
       this.host.unwatch(this)
       this.call?.abort(new Error('internal error'))
       this.call = undefined
+      this.host.replied(this.target.url, new Error('internal error'))
     }
     this.releaseLater = true
     this.host.defer(this)
@@ -407,7 +433,13 @@ export class PushChannel {
     else this.attempt()
   }
 
-  private readonly attemptLater = (): void => { this.guarded(() => { this.attempt() }) }
+  /** A scenario's delay is over: the POST goes out, unless the channel was stopped meanwhile (a reset). */
+  private readonly attemptLater = (): void => {
+    this.guarded(() => {
+      if (this.closing === 'closed') this.delivered(this.postN, false, false)
+      else this.attempt()
+    })
+  }
 
   /** The POST body of the first `n` pending events: serialised once for all the retries of a batch. */
   private bodyOf (n: number): string {
@@ -427,8 +459,14 @@ export class PushChannel {
     const simulated = this.simulatedFailure(this.postD)
     if (simulated !== undefined) {
       const { status, retcode, error } = simulated
-      if (simulated.hang) host.clock.setTimer(host.opts.timeoutMs, () => { this.guarded(() => { this.attempted(status, retcode, error, false) }) })
-      else this.failLater(status, retcode, error)
+      if (simulated.hang) {
+        host.clock.setTimer(host.opts.timeoutMs, () => {
+          this.guarded(() => {
+            if (this.closing === 'closed') this.delivered(this.postN, false, false)
+            else this.attempted(status, retcode, error, false)
+          })
+        })
+      } else this.failLater(status, retcode, error)
       return
     }
     const refusal = host.recentRefusal(this.target.url)
@@ -461,6 +499,9 @@ export class PushChannel {
     if (this.releaseLater) {
       this.releaseLater = false
       this.host.release(this.target.url)
+      // A sign-out's last attempt failed inside the mock: no more kicks will come, so it ends here
+      // (what waits is discarded, counted) and the next session's channel goes on.
+      if (this.closing === 'flush' && !this.onWire && !this.waitingSlot) this.finish()
     }
     const what = this.deferred
     this.deferred = undefined

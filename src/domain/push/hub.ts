@@ -154,11 +154,12 @@ export class PushHub implements ChannelHost {
    * are done. Before, every id that ever signed in kept a server-wide copy and its queue.
    */
   signedOut (agentId: string, own: PushChannel | undefined, flush: boolean): void {
-    own?.close(flush)
+    const end = (c: PushChannel): void => { if (flush) c.close(true); else c.discard() }
+    if (own !== undefined) end(own)
     const m = this.mirrors.get(agentId)
     if (m === undefined) return
     this.mirrors.delete(agentId)
-    m.channel.close(flush)
+    end(m.channel)
     keepBounded(this.pastMirrors, agentId, m.channel)
   }
 
