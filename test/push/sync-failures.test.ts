@@ -137,3 +137,31 @@ t.test('an internal error in a sign-out\'s last attempt ends it, and the next se
   await until(() => sim.push.status('1001').push?.delivered === 3, 'the new session delivers')
   t.equal(sim.push.status('1001').push?.pending, 0)
 })
+
+t.test('a delivery trying a refused port again that fails inside the mock lets the ones waiting on its try go ahead', async (t) => {
+  const clock = new ManualClock()
+  let refuse = true
+  const sender: PushAsyncSender = {
+    async send (): Promise<PushReply> {
+      if (refuse) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+      return OK
+    }
+  }
+  const app = await buildApp({ pollWaitMs: 0, pushRetryIntervalMs: 1000, pushFailTotalMs: 0, inactivityTimeoutMs: 0 }, { clock, logger: false, pushSender: sender })
+  t.teardown(() => app.close())
+  const sim = app.simulator
+  const ids = ['1001', '1002', '1003']
+  for (const id of ids) {
+    sim.login(id, { password: '', phonenum: `7${id}`, callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+    await until(() => sim.push.status(id).push?.state === 'waiting-retry', `${id} refused`)
+  }
+  refuse = false
+  // The first retry tries the port again and meets a bug before its POST goes out; the others wait on that try.
+  const hub = sim.push as { watch: (c: unknown) => void }
+  const watch = hub.watch.bind(hub)
+  let calls = 0
+  hub.watch = (c) => { if (++calls === 1) throw new Error('bug'); watch(c) }
+  clock.advance(1000)
+  await until(() => ids.slice(1).every(id => sim.push.status(id).push?.delivered === 2), 'the others delivered')
+  t.match(sim.push.status('1001').push, { lastError: 'internal: bug' })
+})
