@@ -107,7 +107,8 @@ export class Control {
   resetAgent (agentId: string): void {
     const agent = this.sim.agents.get(agentId)
     this.sim.forgetHistory(agentId)
-    if (agent === undefined) return
+    // Signed out already: what its earlier sessions still send stops too.
+    if (agent === undefined) { this.sim.push.signedOut(agentId, undefined, false); return }
     // Out of the agent map first (as in signOutNow): its calls end without queueing events for it,
     // so a held poll is answered empty, not with the first event of the release.
     this.sim.agents.delete(agentId)

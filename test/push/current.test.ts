@@ -195,3 +195,39 @@ t.test('a reset also stops the old session\'s last events still waiting behind a
   t.strictSame(r.received.flatMap(req => JSON.parse(req.body).eventList.map((e: { eventType: string }) => e.eventType) as string[]),
     ['AgentOther_InService', 'AgentOther_InService', 'AgentState_Ready'], 'the first session\'s hung POST, then the new session\'s events only')
 })
+
+t.test('sessions to two receivers in turn: the third session, back on the first receiver, waits for the first session\'s last events', async (t) => {
+  const x = await receiver(t)
+  const y = await receiver(t)
+  x.handler = () => 'hang'
+  const { app, clock } = await build(t)
+  const signIn = async (url: string, path = ''): Promise<void> => {
+    t.equal((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001${path}`, payload: { password: '', phonenum: '71001', ...current(url) } })).json().retcode, '0')
+  }
+  await signIn(`${x.url}/cb`)
+  await x.until(got => got.length >= 1)
+  await signIn(`${y.url}/cb`, '/forcelogin')
+  await signIn(`${x.url}/cb`, '/forcelogin')
+  x.handler = springReceiver(['1001'])
+  clock.advance(10000)
+  await until(async () => (await pushStatus(app, '1001')).delivered === 2)
+  t.strictSame(x.received.flatMap(req => JSON.parse(req.body).eventList.map((e: { eventType: string }) => e.eventType) as string[]),
+    ['AgentOther_InService', 'AgentState_Ready', 'AgentOther_ShutdownService', 'AgentOther_InService', 'AgentState_Ready'], 'the first session\'s events, then the third\'s')
+})
+
+t.test('resetting one agent whose newest session polls stops its earlier session\'s last events', async (t) => {
+  const r = await receiver(t)
+  r.handler = () => 'hang'
+  const { app, clock } = await build(t)
+  await pushSignIn(app, '1001', current(`${r.url}/cb`))
+  await r.until(got => got.length >= 1)
+  const first = app.simulator.push['channels'].get('1001')!
+  t.equal((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001' } })).json().retcode, '0')
+  t.equal(first.stats.state, 'sending')
+  t.equal((await admin(app, 'POST', '/__mock/agents/1001/reset')).statusCode, 200)
+  r.handler = springReceiver(['1001'])
+  clock.advance(10000)
+  await until(() => first.stats.state === 'closed' && first.pendingCount === 0)
+  t.equal(first.stats.posts, 1, 'only the POST that was on the wire')
+  t.equal(r.received.length, 1)
+})

@@ -165,3 +165,17 @@ t.test('a delivery trying a refused port again that fails inside the mock lets t
   await until(() => ids.slice(1).every(id => sim.push.status(id).push?.delivered === 2), 'the others delivered')
   t.match(sim.push.status('1001').push, { lastError: 'internal: bug' })
 })
+
+t.test('a scenario\'s duplicate is not sent when a reset came while the first POST was on the wire', async (t) => {
+  const gate = new Gate()
+  const app = await buildApp({ pollWaitMs: 0 }, { clock: new ManualClock(), logger: false, pushSender: gate })
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ method: 'POST', url: '/__mock/faults', payload: { match: { operation: 'pushEvent' }, fire: { times: 1 }, action: { duplicateNextEvent: true } } })).statusCode, 201)
+  app.simulator.login('1001', { password: '', phonenum: '71001', callBackUri: 'http://127.0.0.1:9/cb', serviceToken: 'tok' }, 'login')
+  await until(() => gate.posts === 1)
+  const channel = app.simulator.push['channels'].get('1001')!
+  t.equal((await app.inject({ method: 'POST', url: '/__mock/reset' })).statusCode, 200)
+  gate.open()
+  await until(() => channel.stats.lastStatus === 200, 'the first POST answered')
+  t.equal(gate.posts, 1, 'no second copy after the reset')
+})

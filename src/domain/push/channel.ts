@@ -117,6 +117,8 @@ export interface ChannelHost {
   retryLater(channel: PushChannel): void
   /** Deliveries kept failing for the total failure time: sign the agent out. */
   expired(channel: PushChannel, cause: string): void
+  /** The channel is closed: its sign-out's last events are sent (or discarded), or it was stopped. */
+  ended(channel: PushChannel): void
 }
 
 export class PushChannel {
@@ -219,6 +221,9 @@ export class PushChannel {
     }
   }
 
+  /** Sending a sign-out's last events (or waiting to). */
+  get flushing (): boolean { return this.closing === 'flush' }
+
   /** Retries apply to the agent variants; the server-wide push is fire and forget. */
   private get retries (): boolean { return this.target.variant !== 'serverWide' }
 
@@ -302,6 +307,7 @@ export class PushChannel {
     this.pending = []
     this.lastBody = undefined
     this.stats.state = 'closed'
+    this.host.ended(this)
     const next = this.successor
     if (next === undefined) return
     this.successor = undefined
@@ -601,7 +607,7 @@ export class PushChannel {
       if (s.failingSince === null && this.retries) s.failingSince = this.postTime
     }
     host.record(this.recordOf(this.postTime, this.postBody, this.postN, status, retcode, error, latencyMs, this.postD?.rule))
-    if (this.duplicate === 1 && ok) {
+    if (this.duplicate === 1 && ok && this.closing !== 'closed') {
       // A scenario's duplicate: the same POST again; the delivery's outcome is the first one's.
       this.duplicate = 2
       this.attempt()

@@ -66,6 +66,12 @@ export class PushHub implements ChannelHost {
   private readonly mirrors = new Map<string, { channel: PushChannel, queue: EventQueue }>()
   /** Server-wide copies of agents that signed out, kept for their counters (bounded, like `channels`). */
   private readonly pastMirrors = new Map<string, PushChannel>()
+  /**
+   * Channels still sending a sign-out's last events, per agent (`own:<id>`, `wide:<id>`), oldest
+   * first: a new session's channel to the same URL waits for the newest of them, and a reset stops
+   * them all (the counters' maps keep only each agent's latest).
+   */
+  private readonly flushing = new Map<string, PushChannel[]>()
   private downUntilAll = 0
   private readonly downUntil = new Map<string, number>()
   /** Channels waiting for their retry (one clock timer for all, not one per failed POST). */
@@ -124,8 +130,8 @@ export class PushHub implements ChannelHost {
   /** A channel for a signed-in push agent; its counters replace the agent's previous ones. */
   open (agentId: string, target: PushTarget, queue: EventQueue, guid: () => string): PushChannel {
     const channel = new PushChannel(this, agentId, target, queue, guid, redactUrl(target.url))
-    // The previous session's channel may still be sending its last events: this one goes after.
-    channel.follow(this.channels.get(agentId))
+    // An earlier session's channel to this URL may still be sending its last events: this one goes after.
+    channel.follow(this.lastFlushing(`own:${agentId}`, target.url))
     keepBounded(this.channels, agentId, channel)
     this.deps.log.info({ agent: agentId, variant: target.variant, url: channel.stats.url }, 'push mode')
     return channel
@@ -139,7 +145,7 @@ export class PushHub implements ChannelHost {
       const target: PushTarget = { variant: 'serverWide', url: this.opts.serverUrl, format: this.opts.serverFormat }
       const queue = new EventQueue(this.cap, () => channel.queueDropped())
       const channel: PushChannel = new PushChannel(this, event.workNo, target, queue, () => '', redactUrl(target.url))
-      channel.follow(this.pastMirrors.get(event.workNo))
+      channel.follow(this.lastFlushing(`wide:${event.workNo}`, target.url))
       m = { channel, queue }
       this.mirrors.set(event.workNo, m)
     }
@@ -154,13 +160,44 @@ export class PushHub implements ChannelHost {
    * are done. Before, every id that ever signed in kept a server-wide copy and its queue.
    */
   signedOut (agentId: string, own: PushChannel | undefined, flush: boolean): void {
-    const end = (c: PushChannel): void => { if (flush) c.close(true); else c.discard() }
-    if (own !== undefined) end(own)
     const m = this.mirrors.get(agentId)
-    if (m === undefined) return
-    this.mirrors.delete(agentId)
-    end(m.channel)
-    keepBounded(this.pastMirrors, agentId, m.channel)
+    if (m !== undefined) {
+      this.mirrors.delete(agentId)
+      keepBounded(this.pastMirrors, agentId, m.channel)
+    }
+    for (const [key, c] of [[`own:${agentId}`, own], [`wide:${agentId}`, m?.channel]] as const) {
+      if (!flush) {
+        // A reset: this session's channel and every earlier one still sending stop.
+        c?.discard()
+        for (const old of [...this.flushing.get(key) ?? []]) old.discard()
+        continue
+      }
+      if (c === undefined) continue
+      c.close(true)
+      if (!c.flushing) continue
+      const list = this.flushing.get(key)
+      if (list === undefined) this.flushing.set(key, [c])
+      else list.push(c)
+    }
+  }
+
+  /** The newest channel under `key` still sending its last events to `url`. */
+  private lastFlushing (key: string, url: string): PushChannel | undefined {
+    const list = this.flushing.get(key)
+    if (list === undefined) return undefined
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.target.url === url) return list[i]
+    return undefined
+  }
+
+  ended (channel: PushChannel): void {
+    if (this.flushing.size === 0) return
+    const key = `${channel.target.variant === 'serverWide' ? 'wide' : 'own'}:${channel.agentId}`
+    const list = this.flushing.get(key)
+    if (list === undefined) return
+    const i = list.indexOf(channel)
+    if (i < 0) return
+    list.splice(i, 1)
+    if (list.length === 0) this.flushing.delete(key)
   }
 
   /** Push counters of an agent (the last session's after sign-out), and its server-wide ones. */
@@ -188,6 +225,8 @@ export class PushHub implements ChannelHost {
     for (const m of this.mirrors.values()) m.channel.discard()
     for (const c of this.pastMirrors.values()) c.discard()
     for (const c of this.channels.values()) c.discard()
+    for (const list of [...this.flushing.values()]) for (const c of [...list]) c.discard()
+    this.flushing.clear()
     this.mirrors.clear()
     this.pastMirrors.clear()
     this.channels.clear()
