@@ -4,8 +4,8 @@
  * as client M, liveness by handshake, retries and forced sign-out on the ManualClock.
  */
 import t from 'tap'
-import { admin, build, call, GW, until } from '../helper.js'
-import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, TOKEN } from '../fixtures/receivers.js'
+import { admin, build, call, GW, until, type TestCtx } from '../helper.js'
+import { current, eventsOf, pushSignIn, pushStatus, receiverFor, springReceiver, startReceiver, TOKEN, type Receiver } from '../fixtures/receivers.js'
 
 const receiver = (t: { teardown(fn: () => unknown): void }): ReturnType<typeof receiverFor> => receiverFor(t, springReceiver(['1001']))
 const ev = (workNo: string, eventType: string, content: unknown = null): object => ({ eventType, workNo, content })
@@ -137,16 +137,26 @@ t.test('the journal has each POST with its status, retcode and latency (hundredt
   t.ok(entries[0]!.durationMs >= 20, `the held answer's latency (${entries[0]!.durationMs} ms) counts its 20 ms`)
 })
 
-t.test('a quick new sign-in (forcelogin) pushes after the old session\'s last events, never before', async (t) => {
+/**
+ * Agent 1001 signed in to a receiver that hangs, its first POST on the wire; then signed in again
+ * (forcelogin): the first session's last events wait behind that POST. `first`: its channel.
+ */
+async function slowFirstSession (t: { teardown(fn: () => unknown): void, equal(a: unknown, b: unknown): void }): Promise<{ r: Receiver, app: TestCtx['app'], clock: TestCtx['clock'], fields: Record<string, string>, first: { stats: { state: string, posts: number }, pendingCount: number } }> {
   const r = await receiver(t)
   r.handler = () => 'hang'
   const { app, clock } = await build(t)
   const fields = current(`${r.url}/softphone/event/1001`)
   await pushSignIn(app, '1001', fields)
   await r.until(got => got.length >= 1)
-  // The old session's first POST hangs; its sign-out's events wait behind it.
-  const again = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })
-  t.equal(again.json().retcode, '0')
+  const first = app.simulator.push['channels'].get('1001')!
+  t.equal((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })).json().retcode, '0')
+  // The first session sends its last events behind its hanging POST.
+  t.equal(first.stats.state, 'sending')
+  return { r, app, clock, fields, first }
+}
+
+t.test('a quick new sign-in (forcelogin) pushes after the old session\'s last events, never before', async (t) => {
+  const { r, app, clock } = await slowFirstSession(t)
   t.equal((await pushStatus(app, '1001')).state, 'sending', 'the new session\'s events wait for the old channel')
   r.handler = springReceiver(['1001'])
   clock.advance(10000)
@@ -176,15 +186,7 @@ t.test('a retry after a token refresh carries the new token (the body as it was)
 })
 
 t.test('a reset also stops the old session\'s last events still waiting behind a slow POST; the next sign-in is not held up', async (t) => {
-  const r = await receiver(t)
-  r.handler = () => 'hang'
-  const { app, clock } = await build(t)
-  const fields = current(`${r.url}/softphone/event/1001`)
-  await pushSignIn(app, '1001', fields)
-  await r.until(got => got.length >= 1)
-  const first = app.simulator.push['channels'].get('1001')!
-  t.equal((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })).json().retcode, '0')
-  t.equal(first.stats.state, 'sending', 'the first session flushes its last events behind its hanging POST')
+  const { r, app, clock, fields, first } = await slowFirstSession(t)
   t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
   r.handler = springReceiver(['1001'])
   clock.advance(10000)
