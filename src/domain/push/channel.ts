@@ -221,6 +221,9 @@ export class PushChannel {
     }
   }
 
+  /** No POST on the wire, no retry due, not waiting for a connection nor for a predecessor: the next POST may start. */
+  private get free (): boolean { return !this.onWire && !this.retryPending && !this.waitingSlot && this.predecessor === undefined }
+
   /** Sending a sign-out's last events (or waiting to). */
   get flushing (): boolean { return this.closing === 'flush' }
 
@@ -233,38 +236,31 @@ export class PushChannel {
     if (this.closing === 'closed') { this.stats.discarded++; return }
     if (this.closing === 'flush') for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     this.trim()
-    if (!this.onWire && !this.retryPending && !this.waitingSlot && this.predecessor === undefined) this.next()
+    if (this.free) this.next()
   }
 
   /**
-   * `previous` (the agent's last channel, to the same URL) may still be sending the last events
-   * of its session: this channel waits until it is done. Call before the first event.
+   * `previous` (the hub's newest channel of this agent still sending its last events to the same
+   * URL, if any) is sent before this one: this channel waits until it is done. Call before the
+   * first event.
    */
   follow (previous: PushChannel | undefined): void {
-    // Past channels that are done to the one still sending (a session that ended at once leaves
-    // its own predecessor sending).
-    let p = previous
-    while (p !== undefined && p.closing === 'closed') {
-      const before = p.predecessor
-      p.predecessor = undefined
-      p = before
-    }
-    if (p === undefined || p.closing !== 'flush' || p.target.url !== this.target.url) return
-    this.predecessor = p
-    p.successor = this
+    if (previous === undefined) return
+    this.predecessor = previous
+    previous.successor = this
     this.stats.state = 'sending'
   }
 
   /** The predecessor is done: what waited goes out now. */
   private predecessorDone (): void {
     this.predecessor = undefined
-    if (this.closing === 'closed') return
-    if (!this.onWire && !this.retryPending && !this.waitingSlot) this.next()
+    if (this.closing !== 'closed' && this.free) this.next()
   }
 
   /**
    * Stop at once (a reset): what still waits, also in a sign-out's flush, is discarded, and so is
-   * what the channels before it (earlier sessions' last events) still send.
+   * what the channels before it (earlier sessions' last events) still send. Newest first: a
+   * predecessor that ended first would hand the line on (`finish`), and the next one would send.
    */
   discard (): void {
     for (let c: PushChannel | undefined = this; c !== undefined;) {
@@ -294,7 +290,7 @@ export class PushChannel {
     for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
     if (flush && this.pending.length > 0) {
       this.closing = 'flush'
-      if (!this.onWire && !this.waitingSlot && this.predecessor === undefined) this.next()
+      if (this.free) this.next()
       return
     }
     this.finish()
@@ -440,10 +436,17 @@ export class PushChannel {
   }
 
   /** A scenario's delay is over: the POST goes out, unless the channel was stopped meanwhile (a reset). */
-  private readonly attemptLater = (): void => {
+  private readonly attemptLater = (): void => { this.unlessClosed(() => { this.attempt() }) }
+
+  /**
+   * The POST under way goes on (`go`) after a wait — a scenario's delay or hang, another
+   * delivery's try of a refused port — unless the channel was closed meanwhile (a sign-out, a
+   * reset): then nothing goes out and its connection is handed on.
+   */
+  private unlessClosed (go: () => void): void {
     this.guarded(() => {
       if (this.closing === 'closed') this.delivered(this.postN, false, false)
-      else this.attempt()
+      else go()
     })
   }
 
@@ -466,12 +469,7 @@ export class PushChannel {
     if (simulated !== undefined) {
       const { status, retcode, error } = simulated
       if (simulated.hang) {
-        host.clock.setTimer(host.opts.timeoutMs, () => {
-          this.guarded(() => {
-            if (this.closing === 'closed') this.delivered(this.postN, false, false)
-            else this.attempted(status, retcode, error, false)
-          })
-        })
+        host.clock.setTimer(host.opts.timeoutMs, () => { this.unlessClosed(() => { this.attempted(status, retcode, error, false) }) })
       } else this.failLater(status, retcode, error)
       return
     }
@@ -479,11 +477,11 @@ export class PushChannel {
     if (refusal === undefined) this.send()
     else if (refusal instanceof Promise) {
       refusal.then((r) => {
-        // Closed meanwhile (signed out, or a reset): nothing goes out any more; the connection is handed on.
-        if (this.closing === 'closed') this.delivered(this.postN, false, false)
-        else if (r === undefined) this.send()
-        else this.attempted(0, undefined, describe(r.error), false)
-      }).catch((err: unknown) => { this.internalError(err) })
+        this.unlessClosed(() => {
+          if (r === undefined) this.send()
+          else this.attempted(0, undefined, describe(r.error), false)
+        })
+      }, (err: unknown) => { this.internalError(err) })
     } else this.failLater(0, undefined, describe(refusal.error))
   }
 
