@@ -106,9 +106,12 @@ export class Control {
   /** One agent back to signed out, silently; its held poll is answered empty. */
   resetAgent (agentId: string): void {
     const agent = this.sim.agents.get(agentId)
-    this.sim.forgetHistory(agentId)
-    // Signed out already: what its earlier sessions still send stops too.
-    if (agent === undefined) { this.sim.push.signedOut(agentId, undefined, false); return }
+    if (agent === undefined) {
+      this.sim.forgetHistory(agentId)
+      // Signed out already: what its earlier sessions still send stops too.
+      this.sim.push.signedOut(agentId, undefined, false)
+      return
+    }
     // Out of the agent map first (as in signOutNow): its calls end without queueing events for it,
     // so a held poll is answered empty, not with the first event of the release.
     this.sim.agents.delete(agentId)
@@ -120,6 +123,7 @@ export class Control {
     this.sim.push.signedOut(agentId, agent.push, false)
     agent.queue.clear()
     agent.queue.wake()
+    // Last: what the ended calls said (their events) is forgotten too.
     this.sim.forgetHistory(agentId)
   }
 }
