@@ -123,7 +123,7 @@ export class Control {
     this.sim.push.signedOut(agentId, agent.push, false)
     agent.queue.clear()
     agent.queue.wake()
-    // Last: what the ended calls said (their events) is forgotten too.
+    // Last, when nothing reaches the agent any more: its history (its calls' events too) is forgotten.
     this.sim.forgetHistory(agentId)
   }
 }

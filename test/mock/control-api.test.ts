@@ -144,14 +144,14 @@ t.test('POST /__mock/agents/:id/reset resets that agent only', async (t) => {
   t.same(bad.json(), err('params id must be 1 to 24 digits'))
 })
 
-t.test('POST /__mock/agents/:id/reset of an agent in a call forgets what the ended call said too', async (t) => {
+t.test('POST /__mock/agents/:id/reset of an agent in a call forgets its history, the call\'s events too', async (t) => {
   const { app } = await build(t)
   const ga = await signIn(app, A)
   const gb = await signIn(app, B)
   t.equal((await call(app, ga, 'PUT', `/voicecall/${A}/callinner`, { called: B })).json().retcode, '0', 'A calls B')
   await drain(app, B, gb)
   t.same((await admin(app, 'POST', `/__mock/agents/${A}/reset`)).json(), { reset: true })
-  t.same((await admin(app, 'GET', `/__mock/agents/${A}/history`)).json(), { events: [] }, 'nothing of the call, nor of its release')
+  t.same((await admin(app, 'GET', `/__mock/agents/${A}/history`)).json(), { events: [] }, 'nothing of the call')
   t.ok((await admin(app, 'GET', `/__mock/agents/${B}/history`)).json().events.length > 2, 'the other agent keeps its own')
 })
 

@@ -141,7 +141,7 @@ t.test('the journal has each POST with its status, retcode and latency (hundredt
  * Agent 1001 signed in to a receiver that hangs, its first POST on the wire; then signed in again
  * (forcelogin): the first session's last events wait behind that POST. `first`: its channel.
  */
-async function slowFirstSession (t: { teardown(fn: () => unknown): void, equal(a: unknown, b: unknown): void }): Promise<{ r: Receiver, app: TestCtx['app'], clock: TestCtx['clock'], fields: Record<string, string>, first: { stats: { state: string, posts: number }, pendingCount: number } }> {
+async function slowFirstSession (t: { teardown(fn: () => unknown): void, equal(a: unknown, b: unknown): void }): Promise<{ r: Receiver, app: TestCtx['app'], clock: TestCtx['clock'], fields: Record<string, string>, first: { stats: { state: string, posts: number }, pendingCount: number }, second: string }> {
   const r = await receiver(t)
   r.handler = () => 'hang'
   const { app, clock } = await build(t)
@@ -149,10 +149,11 @@ async function slowFirstSession (t: { teardown(fn: () => unknown): void, equal(a
   await pushSignIn(app, '1001', fields)
   await r.until(got => got.length >= 1)
   const first = app.simulator.push['channels'].get('1001')!
-  t.equal((await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })).json().retcode, '0')
+  const again = await app.inject({ method: 'PUT', url: `${GW}/onlineagent/1001/forcelogin`, payload: { password: '', phonenum: '71001', ...fields } })
+  t.equal(again.json().retcode, '0')
   // The first session sends its last events behind its hanging POST.
   t.equal(first.stats.state, 'sending')
-  return { r, app, clock, fields, first }
+  return { r, app, clock, fields, first, second: String(again.headers['set-guid']).replace('JSESSIONID=', '') }
 }
 
 t.test('a quick new sign-in (forcelogin) pushes after the old session\'s last events, never before', async (t) => {
@@ -196,6 +197,36 @@ t.test('a reset also stops the old session\'s last events still waiting behind a
   await until(async () => (await pushStatus(app, '1001')).delivered === 2)
   t.strictSame(r.received.flatMap(req => JSON.parse(req.body).eventList.map((e: { eventType: string }) => e.eventType) as string[]),
     ['AgentOther_InService', 'AgentOther_InService', 'AgentState_Ready'], 'the first session\'s hung POST, then the new session\'s events only')
+})
+
+t.test('resetting a signed-out agent stops its sessions\' last events, the newest (waiting for the oldest) too', async (t) => {
+  const { r, app, clock, first, second } = await slowFirstSession(t)
+  const last = app.simulator.push['channels'].get('1001')!
+  t.equal((await call(app, second, 'DELETE', '/onlineagent/1001/forcelogout')).json().retcode, '0')
+  t.equal(last.stats.state, 'sending', 'the second session\'s last events wait for the first\'s')
+  t.equal((await admin(app, 'POST', '/__mock/agents/1001/reset')).statusCode, 200)
+  t.equal(last.stats.posts, 0, 'the second session sent nothing')
+  t.strictSame([first.stats.state, last.stats.state, last.pendingCount], ['closed', 'closed', 0])
+  r.handler = springReceiver(['1001'])
+  clock.advance(10000)
+  await until(async () => (await admin(app, 'GET', '/__mock/journal?operation=pushEvent')).json().entries.length === 1)
+  t.equal(r.received.length, 1, 'only the first session\'s POST that was on the wire')
+})
+
+t.test('a reset stops every session\'s last events, the newest first: one waiting for an older one never sends', async (t) => {
+  const { app, first, second } = await slowFirstSession(t)
+  const last = app.simulator.push['channels'].get('1001')!
+  t.equal((await call(app, second, 'DELETE', '/onlineagent/1001/forcelogout')).json().retcode, '0')
+  // A third session pushes elsewhere and ends: the agent is signed out, and the first two
+  // sessions' channels are only in the hub's list of those still sending.
+  const other = await receiver(t)
+  const { guid } = await pushSignIn(app, '1001', current(`${other.url}/cb`))
+  t.equal((await call(app, guid, 'DELETE', '/onlineagent/1001/forcelogout')).json().retcode, '0')
+  await until(async () => (await pushStatus(app, '1001')).state === 'closed')
+  t.equal(last.stats.state, 'sending', 'the second session\'s last events wait for the first\'s')
+  t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
+  t.equal(last.stats.posts, 0, 'the second session sent nothing')
+  t.strictSame([first.stats.state, last.stats.state], ['closed', 'closed'])
 })
 
 t.test('sessions to two receivers in turn: the third session, back on the first receiver, waits for the first session\'s last events', async (t) => {

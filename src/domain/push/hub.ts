@@ -167,9 +167,10 @@ export class PushHub implements ChannelHost {
     }
     for (const [key, c] of [[`own:${agentId}`, own], [`wide:${agentId}`, m?.channel]] as const) {
       if (!flush) {
-        // A reset: this session's channel and every earlier one still sending stop.
+        // A reset: this session's channel and every earlier one still sending stop, newest first
+        // (an older one stopped first would hand the line on, and the next one would send).
         c?.discard()
-        for (const old of [...this.flushing.get(key) ?? []]) old.discard()
+        for (const old of [...this.flushing.get(key) ?? []].reverse()) old.discard()
         continue
       }
       if (c === undefined) continue
@@ -225,7 +226,7 @@ export class PushHub implements ChannelHost {
     for (const m of this.mirrors.values()) m.channel.discard()
     for (const c of this.pastMirrors.values()) c.discard()
     for (const c of this.channels.values()) c.discard()
-    for (const list of [...this.flushing.values()]) for (const c of [...list]) c.discard()
+    for (const list of [...this.flushing.values()]) for (const c of [...list].reverse()) c.discard()
     this.flushing.clear()
     this.mirrors.clear()
     this.pastMirrors.clear()
