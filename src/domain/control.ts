@@ -7,6 +7,7 @@
 import type { CustomerCallInput } from './contact-center.js'
 import { contentBytesToMeasure } from './event-size.js'
 import type { ForcedState, TimelineAction } from './scenario.js'
+import type { Agent } from './agent.js'
 import type { Simulator } from './simulator.js'
 
 export class Control {
@@ -94,7 +95,11 @@ export class Control {
 
   /** Sign every agent out silently (no events), drop calls and history: a fresh start. */
   resetAll (): void {
-    for (const agent of [...this.sim.agents.values()]) this.resetAgent(agent.id)
+    const agents = [...this.sim.agents.values()]
+    // All out of the agent map first: a call ending with one agent's reset queues nothing for the
+    // other party either (reset later, it would have pushed the release before its own reset).
+    this.sim.agents.clear()
+    for (const agent of agents) this.resetSignedIn(agent)
     this.sim.forgetHistory()
     this.sim.calls.clear()
     this.sim.center.reset()
@@ -112,6 +117,11 @@ export class Control {
       this.sim.push.signedOut(agentId, undefined, false)
       return
     }
+    this.resetSignedIn(agent)
+  }
+
+  private resetSignedIn (agent: Agent): void {
+    const agentId = agent.id
     // Out of the agent map first (as in signOutNow): its calls end without queueing events for it,
     // so a held poll is answered empty, not with the first event of the release.
     this.sim.agents.delete(agentId)

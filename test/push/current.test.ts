@@ -229,6 +229,20 @@ t.test('a reset stops every session\'s last events, the newest first: one waitin
   t.strictSame([first.stats.state, last.stats.state], ['closed', 'closed'])
 })
 
+t.test('a reset of every agent pushes nothing: a call between two push agents ends silently for both', async (t) => {
+  const r = await receiverFor(t, springReceiver(['1001', '1002']))
+  const { app } = await build(t)
+  const { guid } = await pushSignIn(app, '1001', current(`${r.url}/cb/1001`))
+  await pushSignIn(app, '1002', current(`${r.url}/cb/1002`))
+  t.equal((await call(app, guid, 'PUT', '/voicecall/1001/callinner', { called: '1002' })).json().retcode, '0', '1001 calls 1002')
+  const channels = ['1001', '1002'].map(id => app.simulator.push['channels'].get(id)!)
+  await until(async () => (await pushStatus(app, '1002')).delivered >= 3 && channels.every(c => c.stats.state === 'idle'))
+  const posts = channels.map(c => c.stats.posts)
+  t.equal((await admin(app, 'POST', '/__mock/reset')).statusCode, 200)
+  t.strictSame(channels.map(c => c.stats.posts), posts, 'no POST after the reset, neither for the caller nor for the called')
+  t.strictSame(channels.map(c => c.stats.state), ['closed', 'closed'])
+})
+
 t.test('sessions to two receivers in turn: the third session, back on the first receiver, waits for the first session\'s last events', async (t) => {
   const x = await receiver(t)
   const y = await receiver(t)
