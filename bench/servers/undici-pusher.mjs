@@ -1,15 +1,15 @@
-// Workload j's reference: undici alone, as the mock's push sender uses it (an Agent with
-// `--push-connections` 64 connections, dispatch with a bare handler, no timers), POSTing the
+// Workload j's reference: undici alone, as the mock's push sender uses it (a Pool for the origin
+// with `--push-connections` 64 connections, dispatch with a bare handler, no timers), POSTing the
 // same one-event `eventList` bodies with the same headers to the bench's receiver, round robin
 // over the agents, at the steady rate; at most 64 POSTs on the wire, the rest wait in a FIFO
 // (as the hub's lane does). No simulator, no queues, no journal: the floor the mock stands on.
 // argv: port agents rate ms. Tells the parent {ready} (after a warm-up) then {posts, cpuMs, wallMs} over IPC when all are answered.
-import { Agent } from 'undici'
+import { Pool } from 'undici'
 
 const [port, agents, rate, ms] = process.argv.slice(2).map(Number)
 const CONNECTIONS = 64
-const agent = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30000, headersTimeout: 0, bodyTimeout: 0 })
 const origin = `http://127.0.0.1:${port}`
+const pool = new Pool(origin, { connections: CONNECTIONS, keepAliveTimeout: 30000, headersTimeout: 0, bodyTimeout: 0 })
 const headers = { 'Content-Type': 'application/json; charset=UTF-8', Guid: 'bench-guid', service_token: 'bench' }
 const seq = new Map()
 /** Agent id, production time pairs waiting for a connection, oldest first from `head` (no Array.shift: a backlog made it quadratic). */
@@ -35,7 +35,7 @@ function post (id, t) {
     : `{"workNo":"${id}","eventList":[{"eventType":"Bench_Event","workNo":"${id}","content":{"s":${s},"t":${t}}}]}`
   if (t < 0) seq.set(id, s)
   onWire++
-  agent.dispatch({ origin, path: '/cb', method: 'POST', headers, body }, new Reader())
+  pool.dispatch({ origin, path: '/cb', method: 'POST', headers, body }, new Reader())
 }
 
 function pump () {
