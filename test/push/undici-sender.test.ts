@@ -19,6 +19,8 @@ async function server (t: { teardown(fn: () => unknown): void }, port = 0): Prom
     req.resume()
     req.on('end', () => { res.setHeader('Content-Type', 'application/json'); res.end(ANSWER) })
   })
+  // Idle connections stay (undici reads `Keep-Alive: timeout=60`): a slow run does not close them under the test.
+  s.keepAliveTimeout = 60000
   s.listen(port, '127.0.0.1')
   await once(s, 'listening')
   t.teardown(() => { s.closeAllConnections(); s.close() })
