@@ -212,7 +212,7 @@ t.test('a delivery waiting on a port\'s new try when its channel is closed witho
   await until(() => probe !== undefined, '1002 tries the port again')
   login('1003')
   await until(() => sim.push.status('1003').push?.posts === 1, '1003 waits for what the try finds')
-  sim.agents.get('1003')!.push!.close(false)
+  sim.agents.get('1003')!.push!.discard()
   probe!(undefined, { status: 200, body: '{"message":"success","retcode":"0"}' })
   await until(() => sim.push.status('1002').push?.delivered === 1)
   login('1004')

@@ -282,13 +282,13 @@ export class PushChannel {
 
   get pendingCount (): number { return this.pending.length + (this.closing === 'no' ? this.queue.length : 0) }
 
-  /** Sign-out: with `flush`, what still waits gets one last attempt (no retries); else it is discarded. */
-  close (flush: boolean): void {
+  /** Sign-out: what still waits gets one last attempt (no retries). A reset stops a channel with `discard`. */
+  close (): void {
     if (this.closing !== 'no') return
     // A queued retry of a closed channel is skipped by the hub.
     this.retryPending = false
     for (let e = this.queue.take(); e !== undefined; e = this.queue.take()) this.pending.push(e)
-    if (flush && this.pending.length > 0) {
+    if (this.pending.length > 0) {
       this.closing = 'flush'
       if (this.free) this.next()
       return

@@ -44,6 +44,11 @@ export interface PushSignIn {
   pushUrl?: string | undefined
 }
 
+/** The key of an agent's line of channels in the hub's `flushing` lists: its own pushes, or its server-wide copy. */
+function lineKey (serverWide: boolean, agentId: string): string {
+  return `${serverWide ? 'wide' : 'own'}:${agentId}`
+}
+
 /** Letters, digits, '-' and '_': "no special characters" (cec_07_1202, ≤ 50). */
 const TOKEN_RE = /^[A-Za-z0-9_-]{1,50}$/
 /** Status kept for this many signed-out agents (oldest forgotten first). */
@@ -131,7 +136,7 @@ export class PushHub implements ChannelHost {
   open (agentId: string, target: PushTarget, queue: EventQueue, guid: () => string): PushChannel {
     const channel = new PushChannel(this, agentId, target, queue, guid, redactUrl(target.url))
     // An earlier session's channel to this URL may still be sending its last events: this one goes after.
-    channel.follow(this.lastFlushing(`own:${agentId}`, target.url))
+    channel.follow(this.lastFlushing(lineKey(false, agentId), target.url))
     keepBounded(this.channels, agentId, channel)
     this.deps.log.info({ agent: agentId, variant: target.variant, url: channel.stats.url }, 'push mode')
     return channel
@@ -145,7 +150,7 @@ export class PushHub implements ChannelHost {
       const target: PushTarget = { variant: 'serverWide', url: this.opts.serverUrl, format: this.opts.serverFormat }
       const queue = new EventQueue(this.cap, () => channel.queueDropped())
       const channel: PushChannel = new PushChannel(this, event.workNo, target, queue, () => '', redactUrl(target.url))
-      channel.follow(this.lastFlushing(`wide:${event.workNo}`, target.url))
+      channel.follow(this.lastFlushing(lineKey(true, event.workNo), target.url))
       m = { channel, queue }
       this.mirrors.set(event.workNo, m)
     }
@@ -165,7 +170,7 @@ export class PushHub implements ChannelHost {
       this.mirrors.delete(agentId)
       keepBounded(this.pastMirrors, agentId, m.channel)
     }
-    for (const [key, c] of [[`own:${agentId}`, own], [`wide:${agentId}`, m?.channel]] as const) {
+    for (const [key, c] of [[lineKey(false, agentId), own], [lineKey(true, agentId), m?.channel]] as const) {
       if (!flush) {
         // A reset: this session's channel and every earlier one still sending stop, newest first
         // (an older one stopped first would hand the line on, and the next one would send).
@@ -174,7 +179,7 @@ export class PushHub implements ChannelHost {
         continue
       }
       if (c === undefined) continue
-      c.close(true)
+      c.close()
       if (!c.flushing) continue
       const list = this.flushing.get(key)
       if (list === undefined) this.flushing.set(key, [c])
@@ -192,7 +197,7 @@ export class PushHub implements ChannelHost {
 
   ended (channel: PushChannel): void {
     if (this.flushing.size === 0) return
-    const key = `${channel.target.variant === 'serverWide' ? 'wide' : 'own'}:${channel.agentId}`
+    const key = lineKey(channel.target.variant === 'serverWide', channel.agentId)
     const list = this.flushing.get(key)
     if (list === undefined) return
     const i = list.indexOf(channel)
