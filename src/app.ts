@@ -15,6 +15,7 @@ import { CenterQueries } from './domain/center-queries.js'
 import { Control } from './domain/control.js'
 import { Simulator } from './domain/simulator.js'
 import type { World } from './domain/world.js'
+import { PushJournalColumns } from './domain/push/journal-columns.js'
 import type { PushSender } from './domain/push/types.js'
 import { defaultConfig, type Config } from './config.js'
 import { createLogger, emptyPollLevel, infoLineWriter, type MockLogger } from './logger.js'
@@ -183,7 +184,10 @@ export async function buildApp (partial: Partial<Config> = {}, opts: BuildOption
   const pipeline = createPipeline(app)
   await app.register(journal, { size: config.journalSize })
   // Outbound pushes are journalled beside the requests (operation pushEvent).
-  if (app.journal.limit > 0) simulator.push.recorder = (entry) => app.journal.record(entry)
+  if (app.journal.limit > 0) {
+    const columns = new PushJournalColumns(app.journal)
+    simulator.push.recorder = (d) => { columns.keep(d) }
+  }
   await app.register(faults)
   const terminal = opts.terminal ?? (opts.mockLogger === undefined && opts.loggerInstance === undefined && opts.logger === undefined && process.stdout.isTTY === true)
   await app.register(gatewayHttp, { accessLog: logging?.accessLog, emptyPollLevel: emptyPollLevel(config.logEmptyPolls, terminal) })

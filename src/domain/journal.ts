@@ -110,19 +110,35 @@ function scrub (body: unknown, depth: number, budget: Budget): unknown {
   return out
 }
 
+/**
+ * Entries kept in columns rather than as an object each (push deliveries, by the thousand a
+ * second): the journal's ring holds their slot number, and `read` makes the entry when asked.
+ * An object kept in the ring outlives the young generation, so every POST's entry would be
+ * copied and promoted to the old heap, and collected there (docs/decisions.md, "A push's journal
+ * entry in columns").
+ */
+export interface ColumnStore {
+  /** The entry written in `slot` (see Journal.reserve). */
+  read(slot: number): JournalEntry
+  /** The journal was emptied: let go of what the columns hold. */
+  clear(): void
+}
+
 export class Journal {
-  private entries: Ring<JournalEntry> | undefined
+  private entries: Ring<JournalEntry | number> | undefined
   /**
    * What each entry keeps, in bytes, side by side with `entries` (the same pushes and shifts):
    * a small integer each, not a wrapper object per entry — push deliveries failing by the
    * thousand a second are journalled, and whatever an entry holds is old-generation garbage soon.
    */
   private sizes: Ring<number> | undefined
+  /** The store whose entries the ring holds as slot numbers. */
+  private columns: ColumnStore | undefined
   private bytes = 0
   private seq = 0
 
   constructor (private capacity: number, private readonly totalBytes = JOURNAL_LIMITS.totalBytes) {
-    this.entries = capacity > 0 ? new Ring<JournalEntry>(capacity) : undefined
+    this.entries = capacity > 0 ? new Ring<JournalEntry | number>(capacity) : undefined
     this.sizes = capacity > 0 ? new Ring<number>(capacity) : undefined
   }
 
@@ -130,17 +146,40 @@ export class Journal {
   get limit (): number { return this.capacity }
   /** About how many bytes the entries keep (bounded by totalBytes). */
   get keptBytes (): number { return this.bytes }
+  /** The number of the last entry recorded (reserved). */
+  get lastSeq (): number { return this.seq }
 
   /**
    * Keeps `entry` itself (no copy) and numbers it: its `seq` is overwritten. `bodyBytes` is what
    * its body and query keep (from scrubSized); the oldest entries leave to stay within totalBytes.
    */
   record (entry: JournalEntry, bodyBytes = 0): void {
-    const ring = this.entries
-    const sizes = this.sizes
-    if (ring === undefined || sizes === undefined) return
-    entry.seq = ++this.seq
-    const bytes = ENTRY_OVERHEAD + entry.path.length + bodyBytes
+    if (this.entries === undefined) return
+    entry.seq = this.seq + 1
+    this.keep(entry, ENTRY_OVERHEAD + entry.path.length + bodyBytes)
+  }
+
+  /**
+   * Numbers an entry that `store` keeps in its columns (`lastSeq` is its number) and returns the
+   * slot to write it in: its number modulo the capacity. The ring holds the last `capacity`
+   * numbers at most, consecutive, so no two entries kept share a slot. -1: the journal is off.
+   * `bytes` is what the entry keeps. One store per journal.
+   */
+  reserve (store: ColumnStore, bytes: number): number {
+    if (this.entries === undefined) return -1
+    if (this.columns !== store) {
+      if (this.columns !== undefined) throw new Error('the journal has another column store')
+      this.columns = store
+    }
+    const slot = (this.seq + 1) % this.capacity
+    this.keep(slot, ENTRY_OVERHEAD + bytes)
+    return slot
+  }
+
+  private keep (entry: JournalEntry | number, bytes: number): void {
+    const ring = this.entries!
+    const sizes = this.sizes!
+    this.seq++
     this.bytes += bytes
     ring.push(entry)
     const evicted = sizes.push(bytes)
@@ -153,7 +192,15 @@ export class Journal {
 
   /** Oldest first. */
   all (): JournalEntry[] {
-    return this.entries === undefined ? [] : this.entries.toArray()
+    if (this.entries === undefined) return []
+    const all = this.entries.toArray()
+    const columns = this.columns
+    const out = new Array<JournalEntry>(all.length)
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!
+      out[i] = typeof e === 'number' ? columns!.read(e) : e
+    }
+    return out
   }
 
   /** Matching entries, oldest or newest first; `limit` keeps the first ones in that order. */
@@ -170,7 +217,7 @@ export class Journal {
 
   count (q: JournalQuery): number { return this.find(q).length }
 
-  clear (): void { this.entries?.clear(); this.sizes?.clear(); this.bytes = 0 }
+  clear (): void { this.entries?.clear(); this.sizes?.clear(); this.columns?.clear(); this.bytes = 0 }
 
   verify (v: VerifyRequest): VerifyResult {
     const actual = this.count(v.match)

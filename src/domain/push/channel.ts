@@ -21,47 +21,33 @@ export interface Disturbance { rule: string, action: FaultAction }
 export interface ShownUrl { url: string, path: string, query: Readonly<Record<string, string>> }
 
 /**
- * Journal times are kept as milliseconds since this (the module's load): a small integer fits in
- * the object, where an epoch time in milliseconds is a boxed number of its own.
- */
-const TIME_BASE = Date.now()
-
-/**
- * One POST as the journal keeps it and the log shows it: one small object per POST. Deliveries
- * are the hot path — with thousands of agents retrying, whatever a POST leaves in the journal for
- * a moment is garbage promoted to the old generation — so constant and derived fields are
- * getters, the time and duration small integers (ms since TIME_BASE, hundredths of a ms), and the
- * body is parsed and scrubbed only when read (a journal query or verify).
+ * One POST as the log shows it and the journal gives it back: the journal keeps its fields in
+ * columns (journal-columns.ts) and makes one again when read, so this object dies young. Constant
+ * and derived fields are getters, and the body is parsed and scrubbed only when read (a journal
+ * query or verify).
  */
 export class PushDelivery implements JournalEntry {
   seq = 0
-  /** `time` − TIME_BASE, or `time` itself when that would not give it back exactly (see `based`). */
-  private readonly since: number
-  private readonly based: boolean
 
   constructor (
     readonly agentId: string,
     /** Where it went, as shown (credentials redacted); shared by the channel's deliveries. */
     readonly shown: ShownUrl,
-    time: number,
-    private readonly raw: string,
+    readonly time: number,
+    /** The POST's body as sent. */
+    readonly raw: string,
     /** Events the POST carried. */
     readonly events: number,
     readonly status: number,
     /** The receiver's retcode (its answer's body). */
-    private readonly answered: string | undefined,
+    readonly answered: string | undefined,
     /** Why it failed (undefined: delivered). */
     readonly error: string | undefined,
-    private readonly hundredths: number,
+    /** The duration in hundredths of a millisecond. */
+    readonly hundredths: number,
     readonly rule: string | undefined
-  ) {
-    // Exact for integer times and any epoch time; a fractional time far from TIME_BASE is kept as is.
-    const since = time - TIME_BASE
-    this.based = TIME_BASE + since === time
-    this.since = this.based ? since : time
-  }
+  ) {}
 
-  get time (): number { return this.based ? TIME_BASE + this.since : this.since }
   get method (): string { return 'POST' }
   get operation (): string { return 'pushEvent' }
   get path (): string { return this.shown.path }

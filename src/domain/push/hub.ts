@@ -10,7 +10,6 @@ import { fail } from '../errors.js'
 import { EventQueue } from '../event-queue.js'
 import type { GatewayEvent } from '../events.js'
 import type { FaultEngine } from '../faults.js'
-import type { JournalEntry } from '../journal.js'
 import { Ring } from '../ring.js'
 import { PushChannel, type ChannelHost, type Disturbance, type PushDelivery } from './channel.js'
 import { redactUrl } from './formats.js'
@@ -64,7 +63,7 @@ export class PushHub implements ChannelHost {
   readonly opts: PushOptions
   readonly random: () => number
   /** Where outbound deliveries are journalled (set by the app when the journal is on). */
-  recorder: ((entry: JournalEntry) => void) | undefined
+  recorder: ((d: PushDelivery) => void) | undefined
   /** Each agent's latest channel (kept after sign-out for its counters; bounded). */
   private readonly channels = new Map<string, PushChannel>()
   /** The server-wide copy (`--push-url`) of each signed-in agent's events. */
