@@ -2,11 +2,18 @@ import { measure } from './event-size.js'
 import type { GatewayEvent } from './events.js'
 
 /**
- * Slots a ring starts with: most queues and histories hold a few events, and a Float64Array of 4
- * (32 bytes) lives in the heap, where one over 64 bytes gets a buffer of its own outside it
- * (about 1 KB more per agent: 100,000 idle agents measured 417 instead of 312 MB with 16).
+ * Slots a ring starts with: most queues and histories hold a few events (100,000 idle agents
+ * measured 417 instead of 312 MB with 16, when times were a Float64Array, which past 64 bytes
+ * gets a buffer of its own outside the heap).
  */
 const INITIAL_SLOTS = 4
+
+/**
+ * `n` numbers in an array of unboxed doubles (V8's double elements), in the heap: a Float64Array
+ * of more than 8 gets a buffer outside it, which costs an allocation, a tracking record that
+ * every full collection sweeps, and about 1 KB per agent.
+ */
+function doubles (n: number): number[] { return new Array<number>(n).fill(0.5) }
 
 /**
  * Events stored flat (issue #12, workload j): a bounded FIFO like Ring, but an event's type,
@@ -19,7 +26,8 @@ const INITIAL_SLOTS = 4
 export class EventRing {
   /** type, workNo, content of each slot, in turn. */
   private refs: unknown[]
-  private times: Float64Array
+  /** Generation times: unboxed doubles (see `doubles`). */
+  private times: number[]
   /** Measured content sizes (event-size.ts), only once an event with one is pushed. */
   private sizes: Float64Array | undefined
   private head = 0
@@ -29,7 +37,7 @@ export class EventRing {
     if (!(capacity >= 1)) throw new RangeError('a ring holds at least one item')
     const n = Math.min(capacity, INITIAL_SLOTS)
     this.refs = new Array<unknown>(3 * n)
-    this.times = new Float64Array(n)
+    this.times = doubles(n)
   }
 
   get length (): number { return this.count }
@@ -44,10 +52,14 @@ export class EventRing {
 
   get full (): boolean { return this.count === this.capacity }
 
-  /** Add at the end (`bytes`: its measured size); when full, the oldest is dropped first. */
-  push (event: GatewayEvent, bytes: number): void {
+  /**
+   * Add at the end (`bytes`: its measured size); when full, the oldest is dropped first. Out of
+   * slots, the ring doubles them, or makes `growTo` at once when that is more (a history that
+   * will hold 20 events grows once, not from 4 to 8, 16 and 32).
+   */
+  push (event: GatewayEvent, bytes: number, growTo = 0): void {
     if (this.count === this.capacity) this.drop()
-    else if (this.count === this.slots) this.grow()
+    else if (this.count === this.slots) this.grow(growTo)
     const i = (this.head + this.count) % this.slots
     this.refs[3 * i] = event.eventType
     this.refs[3 * i + 1] = event.workNo
@@ -99,17 +111,17 @@ export class EventRing {
   clear (): void {
     const n = Math.min(this.capacity, INITIAL_SLOTS)
     this.refs = new Array<unknown>(3 * n)
-    this.times = new Float64Array(n)
+    this.times = doubles(n)
     this.sizes = undefined
     this.head = 0
     this.count = 0
   }
 
-  private grow (): void {
+  private grow (growTo: number): void {
     const old = this.slots
-    const n = Math.min(this.capacity, old * 2)
+    const n = Math.min(this.capacity, Math.max(old * 2, growTo))
     const refs = new Array<unknown>(3 * n)
-    const times = new Float64Array(n)
+    const times = doubles(n)
     const sizes = this.sizes === undefined ? undefined : new Float64Array(n)
     for (let k = 0; k < this.count; k++) {
       const i = (this.head + k) % old

@@ -593,10 +593,10 @@ export class Simulator {
     const bytes = eventBytes(event)
     h.bytes += bytes
     this.historyBytes += bytes
-    if (h.events.full) this.dropFromHistory(h, h.events.drop())
-    h.events.push(event, bytes)
-    const share = Math.max(10, Math.floor(HISTORY_LIMITS.events / this.history.size))
-    while (h.events.length > share) this.dropFromHistory(h, h.events.drop())
+    // Its share, and room for the new event within it: a ring out of slots grows to the share at once.
+    const share = Math.min(size, Math.max(10, Math.floor(HISTORY_LIMITS.events / this.history.size)))
+    while (h.events.length >= share) this.dropFromHistory(h, h.events.drop())
+    h.events.push(event, bytes, share)
     while (h.bytes > HISTORY_LIMITS.agentBytes && h.events.length > 1) this.dropFromHistory(h, h.events.drop())
     while (this.historyBytes > HISTORY_LIMITS.totalBytes && this.history.size > 1) {
       const oldest = this.history.keys().next().value!

@@ -135,6 +135,18 @@ t.test('the journal has each POST with its status, retcode and latency (hundredt
     t.equal(Math.round(e.durationMs * 100) / 100, e.durationMs, 'hundredths of a ms')
   }
   t.ok(entries[0]!.durationMs >= 20, `the held answer's latency (${entries[0]!.durationMs} ms) counts its 20 ms`)
+  const status = (await admin(app, 'GET', '/__mock/agents/1001/push')).json().push
+  t.equal(status.lastLatencyMs, entries.at(-1)!.durationMs, 'the push status shows the last POST\'s latency')
+  t.match(JSON.stringify(status), /"lastStatus":200,"lastLatencyMs":[0-9.]+,"failingSince":null/, 'in its place among the fields')
+})
+
+t.test('the push status has no latency before the first POST has answered', async (t) => {
+  const r = await receiver(t)
+  r.handler = () => 'hang'
+  const { app } = await build(t)
+  await pushSignIn(app, '1001', current(`${r.url}/softphone/event/1001`))
+  await r.until(got => got.length >= 1)
+  t.match((await admin(app, 'GET', '/__mock/agents/1001/push')).json().push, { posts: 1, lastStatus: null, lastLatencyMs: null })
 })
 
 /**

@@ -97,3 +97,13 @@ t.test('a history let go over the total bound keeps no events behind its agent\'
   t.equal(kept.events.storage.held, 0)
   t.equal(kept.bytes, 0)
 })
+
+t.test('a history out of slots grows to its share at once, and keeps the share\'s newest events', async (t) => {
+  const app = await withLimits(t, { events: 24 })
+  for (const id of ['1001', '1002']) await signIn(app, id)
+  // Two agents remembered: each keeps 12 (the share of 24), and a ring starts with 4 slots.
+  for (let i = 0; i < 30; i++) t.equal((await admin(app, 'POST', '/__mock/agents/1001/events', { eventType: `E${i}`, content: { i } })).statusCode, 200)
+  const kept = app.simulator.agents.get('1001')!.history!
+  t.strictSame(kept.events.storage, { slots: 12, held: 12 }, 'one growth, from 4 to 12 slots (doubling would have made 16)')
+  t.strictSame(app.simulator.historyOf('1001').map(e => e.eventType), Array.from({ length: 12 }, (_, k) => `E${18 + k}`))
+})

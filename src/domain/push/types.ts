@@ -127,7 +127,8 @@ export interface PushStats {
   discarded: number
   lastError: string | null
   lastStatus: number | null
-  lastLatencyMs: number | null
+  /** The last POST's duration (null: none yet). */
+  readonly lastLatencyMs: number | null
   /** Since when deliveries have been failing (null when the last one succeeded). */
   failingSince: number | null
   signedOutBy: string | null
