@@ -2,7 +2,9 @@
  * Workload j (push, issue #12): N agents signed in in push mode (current variant: callBackUri +
  * serviceToken), events produced in the mock at a steady rate, round robin over the agents, and
  * POSTed to a receiver in the bench process (so on the load core). Measured: produce → received
- * latency (the event carries its production time); then with the receiver down for a while
+ * latency (the event carries its production time), after a warm-up of --warmup seconds at the same
+ * rate timed apart (`warmP99`, `warmMax`), as workload h does: the first seconds after 10,000
+ * sign-ins fill every agent's event history and collect the sign-ins' garbage; then with the receiver down for a while
  * (--push-retry-interval-ms 500): the mock's RSS, how soon delivery resumes after the receiver
  * returns; then, the backlog delivered, the capacity: events delivered per second while they are
  * produced 25 % faster than the steady rate. At the end every agent's events must have arrived
@@ -30,6 +32,9 @@ export interface PushRep {
   deliveredPerS: number
   /** The same figure for the steady phase (production at the steady rate). */
   steadyPerS: number
+  /** Latency of the warm-up's events (--warmup seconds at the steady rate before the steady phase), ms. */
+  warmP99: number
+  warmMax: number
   p50: number
   p99: number
   max: number
@@ -51,7 +56,7 @@ export interface PushRep {
   /** Share of the machine's CPU time the host took away during the steady phase (a VM's steal). */
   stealPct: number
 }
-const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct'] as const
+const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'warmP99', 'warmMax', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct'] as const
 export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult }
 
 /** The reference: undici alone POSTing the same one-event bodies at the steady rate from the server's CPU (bench/servers/undici-pusher.mjs). */
@@ -201,9 +206,20 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     await control.send({ cmd: 'pushSignIn', count: n, first: 10000, url: `http://127.0.0.1:${port}/cb` }, 120000)
     await waitFor('sign-in events delivered', async () => (await stats()).delivered >= 2 * n, 120000)
 
+    // Warm-up: production at the steady rate for --warmup seconds, everything delivered, timed apart.
+    recv.recording = true
+    const warmMs = ctx.opts.warmup * 1000
+    await control.send({ cmd: 'produce', rate, ms: warmMs })
+    await sleep(warmMs)
+    const producedWarm = (await stats()).produced
+    await waitFor('warm-up events delivered', () => recv.received >= producedWarm, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedWarm})`) })
+    const warmP99 = percentile(recv.latency, 99)
+    const warmMax = percentile(recv.latency, 100)
+    recv.latency = []
+
     // Steady: produce for --duration seconds, everything delivered.
     recv.newPhase()
-    recv.recording = true
+    const postsBefore = recv.posts
     const win = new CpuWindow(s.m.pid)
     const ms = ctx.opts.duration * 1000
     await control.send({ cmd: 'produce', rate, ms })
@@ -216,7 +232,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const steadyPerS = recv.newPhase()
     const rssSteadyMb = rssMb(s.m.pid)
     recv.recording = false
-    const posts = recv.posts
+    const posts = recv.posts - postsBefore
 
     // Down: the receiver refuses for --push-down seconds while events keep coming.
     await recv.stop()
@@ -256,6 +272,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         produced: final.produced,
         deliveredPerS,
         steadyPerS,
+        warmP99,
+        warmMax,
         p50: percentile(recv.latency, 50),
         p99: percentile(recv.latency, 99),
         max: percentile(recv.latency, 100),
@@ -267,7 +285,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         outOfOrder: recv.outOfOrder,
         waitServer: w.waitServer,
         waitBench: w.waitBench,
-        cpuUsPerEvent: producedSteady > 0 ? w.serverCpuMs * 1000 / producedSteady : Number.NaN,
+        cpuUsPerEvent: producedSteady > producedWarm ? w.serverCpuMs * 1000 / (producedSteady - producedWarm) : Number.NaN,
         cpuPct: w.serverCpuMs / w.wallMs * 100,
         stealPct: w.stealPct
       },
@@ -310,7 +328,7 @@ export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
   const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
   res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%`)
-  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
+  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  warm-up p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
 }
 
 type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }
@@ -336,10 +354,10 @@ export function pushGoals (r: PushResult, fmt: (x: number | undefined, d?: numbe
 export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: number) => string, fmt: (x: number | undefined, d?: number) => string): string[] {
   const s = r.summary
   const out = ['## j. Push delivery', '']
-  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process (latency, RSS steady); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
-  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) |')
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
+  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process: a warm-up at that rate (--warmup, its latency timed apart), then the steady phase (latency, RSS steady); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
+  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | warm-up p99 / max ms | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) |')
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.warmP99, 1)} / ${range(s?.warmMax, 1)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
   const u = r.undici?.summary
   if (u !== undefined) {
