@@ -120,6 +120,8 @@ function scrub (body: unknown, depth: number, budget: Budget): unknown {
 export interface ColumnStore {
   /** The entry written in `slot` (see Journal.reserve). */
   read(slot: number): JournalEntry
+  /** The entry in `slot` left the journal: let go of what it holds. */
+  drop(slot: number): void
   /** The journal was emptied: let go of what the columns hold. */
   clear(): void
 }
@@ -136,8 +138,14 @@ export class Journal {
   private columns: ColumnStore | undefined
   private bytes = 0
   private seq = 0
+  /**
+   * Slots a column store needs: no more entries than this are ever kept at once (each costs at
+   * least ENTRY_OVERHEAD of totalBytes), and kept entries have consecutive numbers.
+   */
+  readonly columnSlots: number
 
   constructor (private capacity: number, private readonly totalBytes = JOURNAL_LIMITS.totalBytes) {
+    this.columnSlots = Math.max(1, Math.min(capacity, Math.floor(totalBytes / ENTRY_OVERHEAD)))
     this.entries = capacity > 0 ? new Ring<JournalEntry | number>(capacity) : undefined
     this.sizes = capacity > 0 ? new Ring<number>(capacity) : undefined
   }
@@ -161,8 +169,8 @@ export class Journal {
 
   /**
    * Numbers an entry that `store` keeps in its columns (`lastSeq` is its number) and returns the
-   * slot to write it in: its number modulo the capacity. The ring holds the last `capacity`
-   * numbers at most, consecutive, so no two entries kept share a slot. -1: the journal is off.
+   * slot to write it in: its number modulo `columnSlots`. The ring holds that many numbers at
+   * most, consecutive, so no two entries kept share a slot. -1: the journal is off.
    * `bytes` is what the entry keeps. One store per journal.
    */
   reserve (store: ColumnStore, bytes: number): number {
@@ -171,7 +179,7 @@ export class Journal {
       if (this.columns !== undefined) throw new Error('the journal has another column store')
       this.columns = store
     }
-    const slot = (this.seq + 1) % this.capacity
+    const slot = (this.seq + 1) % this.columnSlots
     this.keep(slot, ENTRY_OVERHEAD + bytes)
     return slot
   }
@@ -181,13 +189,18 @@ export class Journal {
     const sizes = this.sizes!
     this.seq++
     this.bytes += bytes
-    ring.push(entry)
+    this.left(ring.push(entry))
     const evicted = sizes.push(bytes)
     if (evicted !== undefined) this.bytes -= evicted
     while (this.bytes > this.totalBytes && ring.length > 1) {
-      ring.shift()
+      this.left(ring.shift())
       this.bytes -= sizes.shift()!
     }
+  }
+
+  /** An entry left the ring: one kept in columns lets go of what it holds there. */
+  private left (entry: JournalEntry | number | undefined): void {
+    if (typeof entry === 'number') this.columns?.drop(entry)
   }
 
   /** Oldest first. */

@@ -30,7 +30,8 @@ t.test('each delivery reads back as recorded, numbered in turn with the requests
     body(10),
     body(BODY_SLOT_BYTES), // longer than a slot: kept as a string
     body(120, '坐席'), // under a slot in characters, over it in UTF-8 bytes
-    body(BODY_SLOT_BYTES - 60, 'b'), // fills the slot to its last bytes
+    body(BODY_SLOT_BYTES - 66, 'b'), // 508 bytes: the longest kept in the buffer
+    body(BODY_SLOT_BYTES - 62, 'c'), // 512 bytes: fills the slot, so it may have been cut; kept as a string
     body(100, 'é')
   ]
   bodies.forEach((raw, i) => {
@@ -46,6 +47,9 @@ t.test('each delivery reads back as recorded, numbered in turn with the requests
   t.strictSame(all.map(plain), recorded.map(plain))
   t.strictSame(all.map(e => e.seq), recorded.map((_, i) => i + 1), 'numbered 1, 2, 3… across both kinds')
   t.strictSame(all.filter(e => e.operation === 'pushEvent').map(e => (e as PushDelivery).raw), bodies, 'the exact bodies')
+  // The deliveries are entries 2, 4, … 12: their slots.
+  const bodyLength = (columns as unknown as { bodyLength: Int32Array }).bodyLength
+  t.strictSame([2, 4, 6, 8, 10, 12].map(slot => bodyLength[slot]), [Buffer.byteLength(bodies[0]!), -1, -1, 508, -1, Buffer.byteLength(bodies[5]!)], 'in the buffer, or as strings (-1)')
 })
 
 t.test('like the journal of the entries themselves, through grown and wrapped slots, byte trims and clears', async (t) => {
@@ -78,6 +82,27 @@ t.test('a journal too large for the body buffer keeps bodies as strings; columns
   t.equal(inside.seq.length, 64, 'a million entries allowed, 64 slots made for 3')
   t.equal(inside.refs.length, 6 * 64)
   t.strictSame(journal.all().map(e => (e as PushDelivery).raw), [body(0), body(1), body(2)])
+})
+
+t.test('entries trimmed by the byte bound let go of their strings; the columns never pass what the bound can keep', async (t) => {
+  // 10 entries allowed, but at most 4 fit in the bytes (each costs 256 + its path's 3).
+  const journal = new Journal(10, 4 * 259)
+  const columns = new PushJournalColumns(journal)
+  t.equal(journal.columnSlots, 4)
+  for (let i = 0; i < 9; i++) columns.keep(delivery(i, body(BODY_SLOT_BYTES + i)))
+  t.strictSame(journal.all().map(e => e.seq), [6, 7, 8, 9])
+  const inside = columns as unknown as { refs: unknown[], seq: Float64Array }
+  t.equal(inside.seq.length, 4, 'four slots')
+  t.equal(inside.refs.filter(r => typeof r === 'string' && r.startsWith('{')).length, 4, 'the bodies of the four kept, no other')
+
+  const wide = new Journal(20, 10 * 259)
+  const wideColumns = new PushJournalColumns(wide)
+  for (let i = 0; i < 10; i++) wideColumns.keep(delivery(i, body(BODY_SLOT_BYTES + i)))
+  // A request costing 5 × 259 bytes (256 + its path's 47 + 992 of body): five deliveries make room.
+  wide.record(request(10), 992)
+  t.equal(wide.size, 6)
+  const refs = (wideColumns as unknown as { refs: unknown[] }).refs
+  t.equal(refs.filter(r => typeof r === 'string' && r.startsWith('{')).length, 5, 'the five deliveries left keep their bodies, the five trimmed none')
 })
 
 t.test('the journal off keeps nothing; a cleared one lets go of what it held', async (t) => {

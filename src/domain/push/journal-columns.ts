@@ -11,12 +11,12 @@ import { PushDelivery, type ShownUrl } from './channel.js'
 
 /** Bytes of body kept in the buffer per slot; a longer body is kept as a string. */
 export const BODY_SLOT_BYTES = 512
-/** A journal of more entries keeps bodies as strings (the buffer would be over 8 MiB). */
+/** A journal with more column slots keeps bodies as strings (the buffer would be over 8 MiB). */
 const MAX_BODY_SLOTS = 16384
 /** `refs` per slot: agent id, shown URL, retcode, error, rule, body (when not in the buffer). */
 const REFS = 6
 
-/** Slots the columns start with; they grow by doubling up to the journal's capacity. */
+/** Slots the columns start with; they grow by doubling up to the journal's `columnSlots`. */
 const FIRST_SLOTS = 64
 
 export class PushJournalColumns implements ColumnStore {
@@ -74,11 +74,13 @@ export class PushJournalColumns implements ColumnStore {
     return d
   }
 
+  drop (slot: number): void { this.refs.fill(undefined, REFS * slot, REFS * slot + REFS) }
+
   clear (): void { this.refs.fill(undefined) }
 
-  /** Room for `slot`: double (at least), up to the journal's capacity. */
+  /** Room for `slot`: double (at least), up to the journal's `columnSlots`. */
   private grow (slot: number): void {
-    const n = Math.min(this.journal.limit, Math.max(slot + 1, FIRST_SLOTS, 2 * this.seq.length))
+    const n = Math.min(this.journal.columnSlots, Math.max(slot + 1, FIRST_SLOTS, 2 * this.seq.length))
     const wider = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => { const a = make(n); a.set(old); return a }
     this.seq = wider(this.seq, k => new Float64Array(k))
     this.time = wider(this.time, k => new Float64Array(k))
@@ -89,7 +91,7 @@ export class PushJournalColumns implements ColumnStore {
     const refs = this.refs
     this.refs = new Array<unknown>(REFS * n).fill(undefined)
     for (let i = 0; i < refs.length; i++) this.refs[i] = refs[i]
-    if (this.journal.limit <= MAX_BODY_SLOTS) {
+    if (this.journal.columnSlots <= MAX_BODY_SLOTS) {
       const bodies = Buffer.alloc(n * BODY_SLOT_BYTES)
       this.bodies?.copy(bodies)
       this.bodies = bodies
