@@ -17,7 +17,7 @@ function doubles (n: number): number[] { return new Array<number>(n).fill(0.5) }
 
 /**
  * Events stored flat (issue #12, workload j): a bounded FIFO like Ring, but an event's type,
- * workNo and content sit in one array and its time in a Float64Array, instead of an event object,
+ * workNo and content sit in one array and its time in an array of doubles, instead of an event object,
  * a boxed time and a slot each. Queues and histories keep their events so: with the receiver down
  * 60 s, 1.2 million events wait, and an event object kept anywhere for seconds is promoted to the
  * old generation — live, or garbage until the next full collection (docs/decisions.md). An event
