@@ -19,4 +19,4 @@ COPY docs/openapi.json ./docs/openapi.json
 USER node
 EXPOSE 8043
 HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 CMD ["node", "dist/healthcheck.js"]
-CMD ["node", "--max-semi-space-size=2", "--single-threaded-gc", "dist/cli.bundle.js"]
+CMD ["node", "--max-semi-space-size=4", "--single-threaded-gc", "dist/cli.bundle.js"]

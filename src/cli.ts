@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc
+#!/usr/bin/env -S node --max-semi-space-size=4 --single-threaded-gc
 /** `cc-gateway-mock [options]`: parse flags and environment, then serve. Bad options exit 2. */
 import { readFileSync } from 'node:fs'
 import { helpText, parseConfig } from './config.js'

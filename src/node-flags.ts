@@ -3,13 +3,15 @@
  * through `env -S`), `npm start`, the Dockerfile's CMD and the bench. test/node-flags.test.ts keeps
  * them all equal to this list.
  *
- * `--max-semi-space-size=2` (MiB; Node 20's default lets the young generation grow to 16): every
+ * `--max-semi-space-size=4` (MiB; Node 20's default lets the young generation grow to 16): every
  * held long poll is a set of objects that outlives the young generation, and a scavenge copies
  * all of them that arrived since the last one. With 10,000 held polls and the default size,
  * scavenges stopped the server for about 20 ms every ~0.4 s, and event delivery p99 was 125 ms.
+ * 2 MiB (sessions 3–12) made push delivery (workload j) scavenge ~95 times a second for 65–140 ms
+ * of each second; 4 MiB halves that and measured held-poll delivery p99 7–10 ms against 13–124
+ * at 2 (docs/decisions.md, "Young generation of 4 MiB").
  * `--single-threaded-gc`: V8's concurrent and parallel GC threads otherwise compete with the main
  * thread for the core (the bench gives the server one), stalling the event loop for 30–40 ms
- * while no pause was reported. Together: p99 6 ms, longest stall ~15 ms (bench workload e,
- * docs/decisions.md). Request throughput stayed the same within the bench's noise.
+ * while no pause was reported. Request throughput stayed the same within the bench's noise.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=2', '--single-threaded-gc'] as const
+export const NODE_FLAGS = ['--max-semi-space-size=4', '--single-threaded-gc'] as const
