@@ -7,9 +7,9 @@
  * held long poll is a set of objects that outlives the young generation, and a scavenge copies
  * all of them that arrived since the last one. With 10,000 held polls and the default size,
  * scavenges stopped the server for about 20 ms every ~0.4 s, and event delivery p99 was 125 ms.
- * 2 MiB (sessions 3–12) made push delivery (workload j) scavenge ~95 times a second for 65–140 ms
- * of each second; 4 MiB halves that and measured held-poll delivery p99 7–10 ms against 13–124
- * at 2 (docs/decisions.md, "Young generation of 4 MiB").
+ * 2 MiB (sessions 3–12) made push delivery scavenge ~95 times a second, 91–137 ms of each second
+ * in process at 16,000 events/s; 4 MiB measured 38–69 ms (docs/decisions.md, "Young generation
+ * of 4 MiB", with what it did to held polls).
  * `--single-threaded-gc`: V8's concurrent and parallel GC threads otherwise compete with the main
  * thread for the core (the bench gives the server one), stalling the event loop for 30–40 ms
  * while no pause was reported. Request throughput stayed the same within the bench's noise.

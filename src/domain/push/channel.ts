@@ -668,8 +668,8 @@ export class PushChannel {
 
   /**
    * The first `n` pending events leave. One at a time for a few: `splice` returns a new array of
-   * what it removed and gives the rest a new backing store, about 400 bytes per POST kept until
-   * the next one ends (promoted when a backlog makes that long); `shift` keeps the store.
+   * what it removed, and an array it empties gets a new backing store at the next push, about 210
+   * bytes per POST (promoted when a backlog keeps them past two scavenges); `shift` keeps the store.
    */
   private dropFront (n: number): void {
     if (n > 8) { this.pending.splice(0, n); return }
