@@ -25,6 +25,7 @@ import { Agent, createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { NODE_FLAGS } from '../src/node-flags.js'
 
 interface Mem { rss: number, heapUsed: number, heapTotal: number, external: number }
 type FromChild = { url: string } | { mem: Mem, id: number }
@@ -325,7 +326,8 @@ async function parent (): Promise<void> {
 
   const self = fileURLToPath(import.meta.url)
   const proc: ChildProcess = fork(self, ['--child', '--poll-wait-ms', String(values['poll-wait-ms'])], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    // The mock's own Node flags, as its bin and image run it: the memory measured is the shipped one's.
+    execArgv: ['--expose-gc', ...NODE_FLAGS, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
   const url = await new Promise<string>((resolve, reject) => {
