@@ -1,6 +1,6 @@
 /**
  * The Node flags the mock runs with, wherever it is launched: the bin's shebang (src/cli.ts,
- * through `env -S`), `npm start`, the Dockerfile's CMD and the bench. test/node-flags.test.ts keeps
+ * through `env -S`), `npm start`, the Dockerfile's CMD, the bench and the soak. test/node-flags.test.ts keeps
  * them all equal to this list.
  *
  * `--max-semi-space-size=4` (MiB; Node 20's default lets the young generation grow to 16): every

@@ -1,6 +1,6 @@
 /**
  * The mock's Node flags (src/node-flags.ts) are the same wherever it is launched: the bin's
- * shebang, `npm start`, the Docker image and the bench; and the shebang really starts it.
+ * shebang, `npm start`, the Docker image, the bench and the soak; and the shebang really starts it.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -20,6 +20,7 @@ t.test('every launcher passes the same flags', async (t) => {
   const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'))?.[1]
   t.same(JSON.parse(cmd ?? 'null'), ['node', ...NODE_FLAGS, pkg.bin['cc-gateway-mock']], 'the image CMD')
   t.match(read('bench/lib/servers.ts'), /\[process\.execPath, \.\.\.NODE_FLAGS, /, 'the bench starts the mock with them')
+  t.match(read('scripts/soak.ts'), /execArgv: \['--expose-gc', \.\.\.NODE_FLAGS, /, 'the soak starts the mock with them')
   // Built files, when built from the current source (a stale dist/ says nothing).
   const source = statSync(`${root}src/cli.ts`).mtimeMs
   for (const built of ['dist/cli.js', 'dist/cli.bundle.js']) {
