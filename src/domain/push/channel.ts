@@ -587,16 +587,15 @@ export class PushChannel {
   /** One POST of the delivery ended: counted and recorded; then the duplicate, or the delivery is settled. */
   private attempted (status: number, retcode: string | undefined, error: string | undefined, ok: boolean): void {
     const host = this.host
-    const latencyMs = performance.now() - this.postStarted
     const s = this.stats
     s.lastStatus = status
-    this.lastHundredths = Math.round(latencyMs * 100)
+    this.lastHundredths = Math.round((performance.now() - this.postStarted) * 100)
     if (error !== undefined) {
       s.failures++
       s.lastError = error
       if (s.failingSince === null && this.retries) s.failingSince = this.postTime
     }
-    host.record(this.recordOf(this.postTime, this.postBody, this.postN, status, retcode, error, latencyMs, this.postD?.rule))
+    host.record(this.recordOf(this.postTime, this.postBody, this.postN, status, retcode, error, this.lastHundredths, this.postD?.rule))
     if (this.duplicate === 1 && ok && this.closing !== 'closed') {
       // A scenario's duplicate: the same POST again; the delivery's outcome is the first one's.
       this.duplicate = 2
@@ -630,8 +629,9 @@ export class PushChannel {
     return undefined
   }
 
-  private recordOf (time: number, body: string, events: number, status: number, retcode: string | undefined, error: string | undefined, latencyMs: number, rule: string | undefined): PushDelivery {
-    return new PushDelivery(this.agentId, this.shown, time, body, events, status, retcode, error, Math.round(latencyMs * 100), rule)
+  /** `hundredths`: the POST's duration in hundredths of a millisecond, rounded once (`lastHundredths`). */
+  private recordOf (time: number, body: string, events: number, status: number, retcode: string | undefined, error: string | undefined, hundredths: number, rule: string | undefined): PushDelivery {
+    return new PushDelivery(this.agentId, this.shown, time, body, events, status, retcode, error, hundredths, rule)
   }
 
   private settle (n: number, ok: boolean, dropped: boolean): void {
