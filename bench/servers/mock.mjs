@@ -90,6 +90,7 @@ const produced = { total: 0, sent: {} }
 /**
  * Produce `rate` events per second for `ms`, round robin over the push agents, through the
  * control API's own injection (Control.inject): content {s: the agent's sequence number, t: production time, epoch ms}.
+ * Returns when production started (epoch ms): the bench tells the warm-up's events from the measured ones by it.
  */
 function produce (rate, ms) {
   const ids = [...sim.agents.values()].filter(a => a.push !== undefined).map(a => a.id)
@@ -109,7 +110,7 @@ function produce (rate, ms) {
     }
     if (elapsed >= ms) clearInterval(timer)
   }, 1)
-  return { started: ids.length }
+  return { started: ids.length, t0: performance.timeOrigin + t0 }
 }
 
 function pushStats () {

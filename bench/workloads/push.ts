@@ -4,7 +4,9 @@
  * POSTed to a receiver in the bench process (so on the load core). Measured: produce → received
  * latency (the event carries its production time), after a warm-up of --warmup seconds at the same
  * rate timed apart (`warmP99`, `warmMax`), as workload h does: the first seconds after 10,000
- * sign-ins fill every agent's event history and collect the sign-ins' garbage; then with the receiver down for a while
+ * sign-ins fill every agent's event history and collect the sign-ins' garbage. Production runs on
+ * from the warm-up into the measured phase without a pause; an event belongs to the phase in which
+ * it was produced. Then with the receiver down for a while
  * (--push-retry-interval-ms 500): the mock's RSS, how soon delivery resumes after the receiver
  * returns; then, the backlog delivered, the capacity: events delivered per second while they are
  * produced 25 % faster than the steady rate. At the end every agent's events must have arrived
@@ -90,7 +92,16 @@ class Receiver {
   received = 0
   posts = 0
   latency: number[] = []
+  /** While recording: latency of the events produced before `steadyFrom` (the warm-up). */
+  warmLatency: number[] = []
   recording = false
+  /**
+   * Production time (epoch ms) from which a recorded event belongs to the measured phase: its
+   * latency goes to `latency` and it counts in `steady`. Earlier ones are the warm-up's.
+   */
+  steadyFrom = -Infinity
+  /** The measured phase's events (by production time), when the first and last arrived, and its POSTs. */
+  steady = { n: 0, firstAt: -1, lastAt: -1, posts: 0 }
   /** When the last event arrived (any phase). */
   lastAt = -1
   /** Events of the current phase, and when its first and last arrived. */
@@ -149,6 +160,7 @@ class Receiver {
     const at = performance.timeOrigin + performance.now()
     this.posts++
     const b = JSON.parse(body) as { eventList: Array<{ eventType: string, workNo: string, content: { s: number, t: number } | null }> }
+    let steadyPost = false
     for (const e of b.eventList) {
       if (e.eventType !== 'Bench_Event' || e.content === null) continue
       const want = this.next.get(e.workNo) ?? 0
@@ -161,8 +173,23 @@ class Receiver {
       p.n++
       if (p.firstAt < 0) p.firstAt = at
       p.lastAt = at
-      if (this.recording) this.latency.push(at - e.content.t)
+      if (!this.recording) continue
+      if (e.content.t < this.steadyFrom) { this.warmLatency.push(at - e.content.t); continue }
+      this.latency.push(at - e.content.t)
+      const st = this.steady
+      st.n++
+      if (st.firstAt < 0) st.firstAt = at
+      st.lastAt = at
+      steadyPost = true
     }
+    if (steadyPost) this.steady.posts++
+  }
+
+  /** The measured phase's delivery rate: (events − 1) ÷ first → last arrival, per second. */
+  steadyRate (): number {
+    const st = this.steady
+    const span = st.lastAt - st.firstAt
+    return st.n < 2 || !(span > 0) ? 0 : (st.n - 1) / (span / 1000)
   }
 
   /** Start counting a new phase; returns the one that ended: (events − 1) ÷ first → last, per second. */
@@ -206,33 +233,33 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     await control.send({ cmd: 'pushSignIn', count: n, first: 10000, url: `http://127.0.0.1:${port}/cb` }, 120000)
     await waitFor('sign-in events delivered', async () => (await stats()).delivered >= 2 * n, 120000)
 
-    // Warm-up: production at the steady rate for --warmup seconds, everything delivered, timed apart.
-    recv.recording = true
+    // Warm-up and steady phase: one production at the steady rate for --warmup + --duration
+    // seconds, never stopped in between (a restart from idle would put a start-up transient at the
+    // head of the measured phase). Events produced in the first --warmup seconds are the warm-up's
+    // (latency timed apart); the others are the steady phase's, by their production time.
     const warmMs = ctx.opts.warmup * 1000
-    await control.send({ cmd: 'produce', rate, ms: warmMs })
-    await sleep(warmMs)
-    const producedWarm = (await stats()).produced
-    await waitFor('warm-up events delivered', () => recv.received >= producedWarm, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedWarm})`) })
-    const warmP99 = percentile(recv.latency, 99)
-    const warmMax = percentile(recv.latency, 100)
-    recv.latency = []
-
-    // Steady: produce for --duration seconds, everything delivered.
-    recv.newPhase()
-    const postsBefore = recv.posts
-    const win = new CpuWindow(s.m.pid)
     const ms = ctx.opts.duration * 1000
-    await control.send({ cmd: 'produce', rate, ms })
-    await sleep(ms)
+    recv.recording = true
+    const { t0 } = await control.send<{ t0: number }>({ cmd: 'produce', rate, ms: warmMs + ms })
+    recv.steadyFrom = t0 + warmMs
+    const epochNow = (): number => performance.timeOrigin + performance.now()
+    await sleep(Math.max(0, recv.steadyFrom - epochNow()))
+    const win = new CpuWindow(s.m.pid)
+    await sleep(Math.max(0, recv.steadyFrom + ms - epochNow()))
     checkBudget(ctx, 'workload j: steady')
     const producedSteady = (await stats()).produced
     // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
     await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
     const w = win.read()
-    const steadyPerS = recv.newPhase()
+    const steadyPerS = recv.steadyRate()
+    const steadyEvents = recv.steady.n
+    const posts = recv.steady.posts
+    const warmP99 = percentile(recv.warmLatency, 99)
+    const warmMax = percentile(recv.warmLatency, 100)
     const rssSteadyMb = rssMb(s.m.pid)
     recv.recording = false
-    const posts = recv.posts - postsBefore
+    recv.steadyFrom = -Infinity
+    recv.newPhase()
 
     // Down: the receiver refuses for --push-down seconds while events keep coming.
     await recv.stop()
@@ -285,7 +312,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         outOfOrder: recv.outOfOrder,
         waitServer: w.waitServer,
         waitBench: w.waitBench,
-        cpuUsPerEvent: producedSteady > producedWarm ? w.serverCpuMs * 1000 / (producedSteady - producedWarm) : Number.NaN,
+        cpuUsPerEvent: steadyEvents > 0 ? w.serverCpuMs * 1000 / steadyEvents : Number.NaN,
         cpuPct: w.serverCpuMs / w.wallMs * 100,
         stealPct: w.stealPct
       },
@@ -354,7 +381,7 @@ export function pushGoals (r: PushResult, fmt: (x: number | undefined, d?: numbe
 export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: number) => string, fmt: (x: number | undefined, d?: number) => string): string[] {
   const s = r.summary
   const out = ['## j. Push delivery', '']
-  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process: a warm-up at that rate (--warmup, its latency timed apart), then the steady phase (latency, RSS steady); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
+  out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process: a warm-up at that rate (--warmup, its latency timed apart) running on without a pause into the steady phase (latency, RSS steady; an event belongs to the phase it was produced in); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
   out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | warm-up p99 / max ms | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) |')
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.warmP99, 1)} / ${range(s?.warmMax, 1)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
