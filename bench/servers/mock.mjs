@@ -113,6 +113,16 @@ function produce (rate, ms) {
   return { started: ids.length, t0: performance.timeOrigin + t0 }
 }
 
+/** Workload j's trace (BENCH_J_TRACE=1): events waiting, CPU so far, loop delay and GC since the last tick. */
+function loopTick () {
+  let pending = 0
+  for (const a of sim.agents.values()) if (a.push !== undefined) pending += a.push.pendingCount
+  const result = { pending, cpu: process.cpuUsage(), loopMaxMs: loopDelay.max / 1e6, gcCount: gc.count, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs }
+  loopDelay.reset()
+  gc = { count: 0, totalMs: 0, maxMs: 0 }
+  return result
+}
+
 function pushStats () {
   let delivered = 0
   let pending = 0
@@ -131,6 +141,7 @@ process.on('message', (msg) => {
     let result = {}
     switch (msg.cmd) {
       case 'stats': result = stats(); break
+      case 'loopTick': result = loopTick(); break
       case 'resetLoopDelay': loopDelay.reset(); gc = { count: 0, totalMs: 0, maxMs: 0 }; break
       case 'fill': result = fill(msg.agents, msg.perAgent); break
       case 'pushSignIn': result = pushSignIn(msg.count, msg.first, msg.url); break

@@ -217,6 +217,35 @@ async function waitFor (what: string, test: () => boolean | Promise<boolean>, ms
   }
 }
 
+interface Tick { pending: number, cpu: { user: number, system: number }, loopMaxMs: number, gcCount: number, gcTotalMs: number, gcMaxMs: number }
+
+/**
+ * A diagnostic (BENCH_J_TRACE=1): every 250 ms until `until` (epoch ms), one stderr line with the
+ * seconds since production began, the mock's events waiting, its CPU (user, system ms), the events
+ * received and the highest latency among them, the mock's longest loop delay and its GC (count,
+ * total ms, longest ms) in the window. It tells a backlog that a stall made (loop delay, GC) from
+ * one that a cost per event above the budget made (CPU at 100 %, neither stalled).
+ */
+async function traceJ (control: NonNullable<Awaited<ReturnType<typeof startMock>>['control']>, recv: Receiver, t0: number, until: number): Promise<void> {
+  const now = (): number => performance.timeOrigin + performance.now()
+  const f = (x: number): string => x.toFixed(1)
+  let last = (await control.send<Tick>({ cmd: 'loopTick' })).cpu
+  let seen = recv.latency.length
+  let seenWarm = recv.warmLatency.length
+  while (now() < until) {
+    await sleep(250)
+    const t = await control.send<Tick>({ cmd: 'loopTick' })
+    let max = 0
+    for (let i = seen; i < recv.latency.length; i++) max = Math.max(max, recv.latency[i]!)
+    for (let i = seenWarm; i < recv.warmLatency.length; i++) max = Math.max(max, recv.warmLatency[i]!)
+    const n = recv.latency.length - seen + recv.warmLatency.length - seenWarm
+    seen = recv.latency.length
+    seenWarm = recv.warmLatency.length
+    process.stderr.write(`j trace ${((now() - t0) / 1000).toFixed(2)} s  waiting ${t.pending}  cpu user ${f((t.cpu.user - last.user) / 1000)} sys ${f((t.cpu.system - last.system) / 1000)} ms  received ${n}  max latency ${f(max)} ms  loop delay max ${f(t.loopMaxMs)} ms  gc ${t.gcCount} ${f(t.gcTotalMs)} ms (max ${f(t.gcMaxMs)})\n`)
+    last = t.cpu
+  }
+}
+
 interface ProduceStats { produced: number, sent: Record<string, number>, delivered: number, pending: number, dropped: number }
 
 async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
@@ -243,10 +272,13 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const { t0 } = await control.send<{ t0: number }>({ cmd: 'produce', rate, ms: warmMs + ms })
     recv.steadyFrom = t0 + warmMs
     const epochNow = (): number => performance.timeOrigin + performance.now()
+    // BENCH_J_TRACE=1: every 250 ms to stderr, from the warm-up to the end of the steady phase.
+    const tracing = process.env.BENCH_J_TRACE === '1' ? traceJ(control, recv, t0, recv.steadyFrom + ms + 500).catch((err: Error) => { notes.push(`trace: ${err.message}`) }) : undefined
     await sleep(Math.max(0, recv.steadyFrom - epochNow()))
     const win = new CpuWindow(s.m.pid)
     await sleep(Math.max(0, recv.steadyFrom + ms - epochNow()))
     checkBudget(ctx, 'workload j: steady')
+    await tracing
     const producedSteady = (await stats()).produced
     // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
     await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
