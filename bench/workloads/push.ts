@@ -51,7 +51,10 @@ export interface PushRep {
   outOfOrder: number
   waitServer: number
   waitBench: number
-  /** The mock's CPU time per event produced in the steady phase (until all of them arrived), µs. */
+  /**
+   * The mock's CPU time from the start of the steady phase until its last event arrived, per event
+   * received in that time (a warm-up backlog delivered then counts with them), µs.
+   */
   cpuUsPerEvent: number
   /** That CPU time as a share of the phase's wall time: near 100 %, the mock cannot keep up. */
   cpuPct: number
@@ -269,6 +272,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const warmMs = ctx.opts.warmup * 1000
     const ms = ctx.opts.duration * 1000
     recv.recording = true
+    // Production is paced exactly: this many events in all when it ends.
+    const producedSteady = (await stats()).produced + Math.floor((warmMs + ms) * rate / 1000)
     const { t0 } = await control.send<{ t0: number }>({ cmd: 'produce', rate, ms: warmMs + ms })
     recv.steadyFrom = t0 + warmMs
     const epochNow = (): number => performance.timeOrigin + performance.now()
@@ -276,15 +281,15 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const tracing = process.env.BENCH_J_TRACE === '1' ? traceJ(control, recv, t0, recv.steadyFrom + ms + 500).catch((err: Error) => { notes.push(`trace: ${err.message}`) }) : undefined
     await sleep(Math.max(0, recv.steadyFrom - epochNow()))
     const win = new CpuWindow(s.m.pid)
+    const receivedBefore = recv.received
     await sleep(Math.max(0, recv.steadyFrom + ms - epochNow()))
     checkBudget(ctx, 'workload j: steady')
-    await tracing
-    const producedSteady = (await stats()).produced
     // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
     await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
     const w = win.read()
+    const receivedInWindow = recv.received - receivedBefore
+    await tracing
     const steadyPerS = recv.steadyRate()
-    const steadyEvents = recv.steady.n
     const posts = recv.steady.posts
     const warmP99 = percentile(recv.warmLatency, 99)
     const warmMax = percentile(recv.warmLatency, 100)
@@ -344,7 +349,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         outOfOrder: recv.outOfOrder,
         waitServer: w.waitServer,
         waitBench: w.waitBench,
-        cpuUsPerEvent: steadyEvents > 0 ? w.serverCpuMs * 1000 / steadyEvents : Number.NaN,
+        cpuUsPerEvent: receivedInWindow > 0 ? w.serverCpuMs * 1000 / receivedInWindow : Number.NaN,
         cpuPct: w.serverCpuMs / w.wallMs * 100,
         stealPct: w.stealPct
       },
