@@ -272,6 +272,8 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const warmMs = ctx.opts.warmup * 1000
     const ms = ctx.opts.duration * 1000
     recv.recording = true
+    // Until production's start is known, whatever arrives is the warm-up's.
+    recv.steadyFrom = Infinity
     // Production is paced exactly: this many events in all when it ends.
     const producedSteady = (await stats()).produced + Math.floor((warmMs + ms) * rate / 1000)
     const { t0 } = await control.send<{ t0: number }>({ cmd: 'produce', rate, ms: warmMs + ms })
