@@ -113,13 +113,18 @@ function produce (rate, ms) {
   return { started: ids.length, t0: performance.timeOrigin + t0 }
 }
 
+/** Loop delay and GC are counted afresh from now on. */
+function resetLoopDelay () {
+  loopDelay.reset()
+  gc = { count: 0, totalMs: 0, maxMs: 0 }
+}
+
 /** Workload j's trace (BENCH_J_TRACE=1): events waiting, CPU so far, loop delay and GC since the last tick. */
 function loopTick () {
   let pending = 0
   for (const a of sim.agents.values()) if (a.push !== undefined) pending += a.push.pendingCount
   const result = { pending, cpu: process.cpuUsage(), loopMaxMs: loopDelay.max / 1e6, gcCount: gc.count, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs }
-  loopDelay.reset()
-  gc = { count: 0, totalMs: 0, maxMs: 0 }
+  resetLoopDelay()
   return result
 }
 
@@ -142,7 +147,7 @@ process.on('message', (msg) => {
     switch (msg.cmd) {
       case 'stats': result = stats(); break
       case 'loopTick': result = loopTick(); break
-      case 'resetLoopDelay': loopDelay.reset(); gc = { count: 0, totalMs: 0, maxMs: 0 }; break
+      case 'resetLoopDelay': resetLoopDelay(); break
       case 'fill': result = fill(msg.agents, msg.perAgent); break
       case 'pushSignIn': result = pushSignIn(msg.count, msg.first, msg.url); break
       case 'produce': result = produce(msg.rate, msg.ms); break

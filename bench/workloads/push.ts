@@ -87,6 +87,24 @@ const MAX_HEAD = 16384
  * needed about 40 µs of CPU per POST, 70–80 % of the other core at 20,000 POSTs/s, and its own
  * queueing showed in the latency measured (docs/decisions.md, "Workload j's receiver").
  */
+/** Wall-clock time in epoch ms, as the mock stamps an event's production (`content.t`). */
+const epochNow = (): number => performance.timeOrigin + performance.now()
+
+/** Events of a phase, and when the first and the last of them arrived. */
+interface Tally { n: number, firstAt: number, lastAt: number }
+
+function tally (p: Tally, at: number): void {
+  p.n++
+  if (p.firstAt < 0) p.firstAt = at
+  p.lastAt = at
+}
+
+/** (events − 1) ÷ first → last arrival, per second (0 for fewer than two). */
+function perSecond (p: Tally): number {
+  const span = p.lastAt - p.firstAt
+  return p.n < 2 || !(span > 0) ? 0 : (p.n - 1) / (span / 1000)
+}
+
 class Receiver {
   server: Server | undefined
   private readonly sockets = new Set<Socket>()
@@ -160,7 +178,7 @@ class Receiver {
   }
 
   private take (body: string): void {
-    const at = performance.timeOrigin + performance.now()
+    const at = epochNow()
     this.posts++
     const b = JSON.parse(body) as { eventList: Array<{ eventType: string, workNo: string, content: { s: number, t: number } | null }> }
     let steadyPost = false
@@ -172,35 +190,24 @@ class Receiver {
       this.next.set(e.workNo, e.content.s + 1)
       this.received++
       this.lastAt = at
-      const p = this.phase
-      p.n++
-      if (p.firstAt < 0) p.firstAt = at
-      p.lastAt = at
+      tally(this.phase, at)
       if (!this.recording) continue
       if (e.content.t < this.steadyFrom) { this.warmLatency.push(at - e.content.t); continue }
       this.latency.push(at - e.content.t)
-      const st = this.steady
-      st.n++
-      if (st.firstAt < 0) st.firstAt = at
-      st.lastAt = at
+      tally(this.steady, at)
       steadyPost = true
     }
     if (steadyPost) this.steady.posts++
   }
 
   /** The measured phase's delivery rate: (events − 1) ÷ first → last arrival, per second. */
-  steadyRate (): number {
-    const st = this.steady
-    const span = st.lastAt - st.firstAt
-    return st.n < 2 || !(span > 0) ? 0 : (st.n - 1) / (span / 1000)
-  }
+  steadyRate (): number { return perSecond(this.steady) }
 
   /** Start counting a new phase; returns the one that ended: (events − 1) ÷ first → last, per second. */
   newPhase (): number {
     const p = this.phase
     this.phase = { n: 0, firstAt: -1, lastAt: -1 }
-    const span = p.lastAt - p.firstAt
-    return p.n < 2 || !(span > 0) ? 0 : (p.n - 1) / (span / 1000)
+    return perSecond(p)
   }
 
   /** Events the agents' sequences say are missing, given how many each was sent. */
@@ -230,12 +237,11 @@ interface Tick { pending: number, cpu: { user: number, system: number }, loopMax
  * one that a cost per event above the budget made (CPU at 100 %, neither stalled).
  */
 async function traceJ (control: NonNullable<Awaited<ReturnType<typeof startMock>>['control']>, recv: Receiver, t0: number, until: number): Promise<void> {
-  const now = (): number => performance.timeOrigin + performance.now()
   const f = (x: number): string => x.toFixed(1)
   let last = (await control.send<Tick>({ cmd: 'loopTick' })).cpu
   let seen = recv.latency.length
   let seenWarm = recv.warmLatency.length
-  while (now() < until) {
+  while (epochNow() < until) {
     await sleep(250)
     const t = await control.send<Tick>({ cmd: 'loopTick' })
     let max = 0
@@ -244,7 +250,7 @@ async function traceJ (control: NonNullable<Awaited<ReturnType<typeof startMock>
     const n = recv.latency.length - seen + recv.warmLatency.length - seenWarm
     seen = recv.latency.length
     seenWarm = recv.warmLatency.length
-    process.stderr.write(`j trace ${((now() - t0) / 1000).toFixed(2)} s  waiting ${t.pending}  cpu user ${f((t.cpu.user - last.user) / 1000)} sys ${f((t.cpu.system - last.system) / 1000)} ms  received ${n}  max latency ${f(max)} ms  loop delay max ${f(t.loopMaxMs)} ms  gc ${t.gcCount} ${f(t.gcTotalMs)} ms (max ${f(t.gcMaxMs)})\n`)
+    process.stderr.write(`j trace ${((epochNow() - t0) / 1000).toFixed(2)} s  waiting ${t.pending}  cpu user ${f((t.cpu.user - last.user) / 1000)} sys ${f((t.cpu.system - last.system) / 1000)} ms  received ${n}  max latency ${f(max)} ms  loop delay max ${f(t.loopMaxMs)} ms  gc ${t.gcCount} ${f(t.gcTotalMs)} ms (max ${f(t.gcMaxMs)})\n`)
     last = t.cpu
   }
 }
@@ -278,7 +284,6 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const producedSteady = (await stats()).produced + Math.floor((warmMs + ms) * rate / 1000)
     const { t0 } = await control.send<{ t0: number }>({ cmd: 'produce', rate, ms: warmMs + ms })
     recv.steadyFrom = t0 + warmMs
-    const epochNow = (): number => performance.timeOrigin + performance.now()
     // BENCH_J_TRACE=1: every 250 ms to stderr, from the warm-up to the end of the steady phase.
     const tracing = process.env.BENCH_J_TRACE === '1' ? traceJ(control, recv, t0, recv.steadyFrom + ms + 500).catch((err: Error) => { notes.push(`trace: ${err.message}`) }) : undefined
     await sleep(Math.max(0, recv.steadyFrom - epochNow()))
@@ -314,7 +319,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     rssDownMaxMb = Math.max(rssDownMaxMb, rssMb(s.m.pid))
     const before = recv.received
     await recv.start()
-    const upAt = performance.timeOrigin + performance.now()
+    const upAt = epochNow()
     const resumed = await waitFor('delivery resumed', () => recv.received > before, 10 * RETRY_MS + 30000).then(() => true, (err: Error) => { notes.push(err.message); return false })
     const resumeMs = resumed ? recv.lastAt - upAt : Number.NaN
     const end = await stats()
