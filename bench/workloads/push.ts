@@ -62,12 +62,23 @@ export interface PushRep {
   stealPct: number
 }
 const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'warmP99', 'warmMax', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct'] as const
-export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult }
+export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult, logic?: LogicResult }
 
 /** The reference: undici alone POSTing the same one-event bodies at the steady rate from the server's CPU (bench/servers/undici-pusher.mjs). */
 export interface UndiciRep { perS: number, p50: number, p99: number, max: number, cpuUsPerPost: number, cpuPct: number, stealPct: number }
 const UNDICI_KEYS = ['perS', 'p50', 'p99', 'max', 'cpuUsPerPost', 'cpuPct', 'stealPct'] as const
 export interface UndiciResult { durationS: number, reps: UndiciRep[], summary?: Record<typeof UNDICI_KEYS[number], Spread>, notes: string[] }
+
+/**
+ * The second reference: the mock's own push path with a stub sender, no network
+ * (bench/servers/push-logic.mjs): CPU µs per event, the median of LOGIC_ROUNDS rounds of
+ * LOGIC_EVENTS events, and POSTs per event (1: one event per POST, as in j's steady phase).
+ */
+export interface LogicRep { usPerEvent: number, postsPerEvent: number }
+const LOGIC_KEYS = ['usPerEvent', 'postsPerEvent'] as const
+export interface LogicResult { events: number, rounds: number, reps: LogicRep[], summary?: Record<typeof LOGIC_KEYS[number], Spread>, notes: string[] }
+const LOGIC_EVENTS = 200000
+const LOGIC_ROUNDS = 5
 
 const RETRY_MS = 500
 /** The capacity phase produces this much above the steady rate (the goal's rate). */
@@ -395,10 +406,23 @@ async function undiciOnce (ctx: Ctx): Promise<{ rep: UndiciRep, notes: string[] 
   }
 }
 
+/** One run of the second reference, pinned where the mock runs, with the mock's node flags. */
+async function logicOnce (ctx: Ctx): Promise<{ rep: LogicRep, notes: string[] }> {
+  const m = launch('push logic', [process.execPath, ...NODE_FLAGS, join(BENCH_DIR, 'servers/push-logic.mjs'), String(ctx.opts.pushAgents), String(LOGIC_EVENTS), String(LOGIC_ROUNDS)], { cpu: ctx.pin.server, setpriv: ctx.pin.setpriv, ipc: true })
+  try {
+    const [msg] = await withTimeout(once(m.child, 'message'), 120000, 'push logic') as [{ usPerEvent: number[], postsPerEvent: number }]
+    return { rep: { usPerEvent: percentile(msg.usPerEvent, 50), postsPerEvent: msg.postsPerEvent }, notes: [] }
+  } finally {
+    await m.stop()
+  }
+}
+
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
   const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
   res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%`)
+  const logic: LogicResult = { events: LOGIC_EVENTS, rounds: LOGIC_ROUNDS, reps: [], notes: [] }
+  res.logic = await repeated(ctx, logic, 'j-logic', LOGIC_KEYS, () => logicOnce(ctx), r => `j reference, the mock without the network: ${r.usPerEvent.toFixed(2)} µs/event  ${r.postsPerEvent.toFixed(2)} POSTs/event`)
   return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  warm-up p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
 }
 
@@ -437,6 +461,14 @@ export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: nu
     out.push('|---:|---:|---:|---:|---:|---:|---:|')
     out.push(`| ${range(u.perS)} | ${range(u.p50, 1)} | ${range(u.p99, 1)} | ${range(u.max, 1)} | ${range(u.cpuUsPerPost, 1)} | ${range(u.cpuPct)} | ${range(u.stealPct, 1)} |`)
     if (r.undici!.notes.length > 0) out.push('', `- ${r.undici!.notes.join('; ')}`)
+  }
+  const l = r.logic?.summary
+  if (l !== undefined) {
+    out.push('', `Reference: the mock without the network (bench/servers/push-logic.mjs) on the mock's CPU with its node flags: the same agents and injected events, produced ${fmt(r.logic!.events)} a round round robin 20 to a turn of the loop, POSTed to a stub sender that answers \`{"retcode":"0"}\` on the next turn — what the mock itself does per event (inject, history, queue, channel, body, journal, reply), the median of ${fmt(r.logic!.rounds)} rounds; j's CPU per event less this is the transport's (undici, Node's streams, the kernel's loopback TCP).`, '')
+    out.push('| CPU µs per event | POSTs per event |')
+    out.push('|---:|---:|')
+    out.push(`| ${range(l.usPerEvent, 2)} | ${range(l.postsPerEvent, 2)} |`)
+    if (r.logic!.notes.length > 0) out.push('', `- ${r.logic!.notes.join('; ')}`)
   }
   out.push('')
   return out
