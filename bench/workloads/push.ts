@@ -21,6 +21,7 @@ import { CpuWindow, freePort, launch, rssMb, withTimeout } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
 import { NODE_FLAGS } from '../../src/node-flags.js'
 import { percentile, type Spread } from '../lib/stats.js'
+import { CpuProbe } from '../lib/probe.js'
 
 export interface PushRep {
   agents: number
@@ -60,13 +61,16 @@ export interface PushRep {
   cpuPct: number
   /** Share of the machine's CPU time the host took away during the steady phase (a VM's steal). */
   stealPct: number
+  /** The CPU probe during the steady phase: the mock's vCPU's speed as a factor of its idle one (1.3: 30 % slower), median and slowest second. */
+  cpuSlowdown: number
+  cpuSlowest: number
 }
-const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'warmP99', 'warmMax', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct'] as const
-export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult, logic?: LogicResult }
+const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'warmP99', 'warmMax', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct', 'cpuSlowdown', 'cpuSlowest'] as const
+export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult, logic?: LogicResult, /** The CPU probe's fixed work with the machine idle, µs. */ cpuIdleUs?: number }
 
 /** The reference: undici alone POSTing the same one-event bodies at the steady rate from the server's CPU (bench/servers/undici-pusher.mjs). */
-export interface UndiciRep { perS: number, p50: number, p99: number, max: number, cpuUsPerPost: number, cpuPct: number, stealPct: number }
-const UNDICI_KEYS = ['perS', 'p50', 'p99', 'max', 'cpuUsPerPost', 'cpuPct', 'stealPct'] as const
+export interface UndiciRep { perS: number, p50: number, p99: number, max: number, cpuUsPerPost: number, cpuPct: number, stealPct: number, cpuSlowdown: number, cpuSlowest: number }
+const UNDICI_KEYS = ['perS', 'p50', 'p99', 'max', 'cpuUsPerPost', 'cpuPct', 'stealPct', 'cpuSlowdown', 'cpuSlowest'] as const
 export interface UndiciResult { durationS: number, reps: UndiciRep[], summary?: Record<typeof UNDICI_KEYS[number], Spread>, notes: string[] }
 
 /**
@@ -268,7 +272,7 @@ async function traceJ (control: NonNullable<Awaited<ReturnType<typeof startMock>
 
 interface ProduceStats { produced: number, sent: Record<string, number>, delivered: number, pending: number, dropped: number }
 
-async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
+async function pushOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: PushRep, notes: string[] }> {
   const n = ctx.opts.pushAgents
   const rate = ctx.opts.pushRate
   const notes: string[] = []
@@ -299,12 +303,14 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
     const tracing = process.env.BENCH_J_TRACE === '1' ? traceJ(control, recv, t0, recv.steadyFrom + ms + 500).catch((err: Error) => { notes.push(`trace: ${err.message}`) }) : undefined
     await sleep(Math.max(0, recv.steadyFrom - epochNow()))
     const win = new CpuWindow(s.m.pid)
+    await probe.mark()
     const receivedBefore = recv.received
     await sleep(Math.max(0, recv.steadyFrom + ms - epochNow()))
     checkBudget(ctx, 'workload j: steady')
     // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
     await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
     const w = win.read()
+    const speed = await probe.read()
     const receivedInWindow = recv.received - receivedBefore
     await tracing
     const steadyPerS = recv.steadyRate()
@@ -369,7 +375,9 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
         waitBench: w.waitBench,
         cpuUsPerEvent: receivedInWindow > 0 ? w.serverCpuMs * 1000 / receivedInWindow : Number.NaN,
         cpuPct: w.serverCpuMs / w.wallMs * 100,
-        stealPct: w.stealPct
+        stealPct: w.stealPct,
+        cpuSlowdown: speed.slowdown,
+        cpuSlowest: speed.slowest
       },
       notes
     }
@@ -380,7 +388,7 @@ async function pushOnce (ctx: Ctx): Promise<{ rep: PushRep, notes: string[] }> {
 }
 
 /** One run of the reference: the receiver in the bench process, undici pinned where the mock runs. */
-async function undiciOnce (ctx: Ctx): Promise<{ rep: UndiciRep, notes: string[] }> {
+async function undiciOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: UndiciRep, notes: string[] }> {
   const port = await freePort()
   const recv = new Receiver(port)
   await recv.start()
@@ -392,14 +400,16 @@ async function undiciOnce (ctx: Ctx): Promise<{ rep: UndiciRep, notes: string[] 
     recv.newPhase()
     recv.recording = true
     const win = new CpuWindow(m.pid)
+    await probe.mark()
     const done = withTimeout(once(child, 'message'), ms + 60000, 'undici pusher')
     child.send('go')
     const [msg] = await done as [{ posts: number, cpuMs: number, wallMs: number }]
     const w = win.read()
+    const speed = await probe.read()
     const perS = recv.newPhase()
     const notes = recv.received === msg.posts ? [] : [`the receiver counted ${recv.received} events of ${msg.posts} POSTs`]
     if (recv.malformed > 0) notes.push(`${recv.malformed} requests the receiver could not read`)
-    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct }, notes }
+    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct, cpuSlowdown: speed.slowdown, cpuSlowest: speed.slowest }, notes }
   } finally {
     await m.stop()
     await recv.stop()
@@ -420,10 +430,23 @@ async function logicOnce (ctx: Ctx): Promise<{ rep: LogicRep, notes: string[] }>
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
   const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
-  res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%`)
+  // The probe runs through all of j, on the mock's CPU; its idle speed is measured first.
+  const probe = await CpuProbe.start(ctx)
+  try {
+    res.cpuIdleUs = probe.idle
+    return await measurePush(ctx, res, ref, probe)
+  } finally {
+    await probe.stop()
+  }
+}
+
+const speedOf = (r: { cpuSlowdown: number, cpuSlowest: number }): string => `cpu probe ×${r.cpuSlowdown.toFixed(2)} (slowest second ×${r.cpuSlowest.toFixed(2)})`
+
+async function measurePush (ctx: Ctx, res: PushResult, ref: UndiciResult, probe: CpuProbe): Promise<PushResult> {
+  res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx, probe), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%  ${speedOf(r)}`)
   const logic: LogicResult = { events: LOGIC_EVENTS, rounds: LOGIC_ROUNDS, reps: [], notes: [] }
   res.logic = await repeated(ctx, logic, 'j-logic', LOGIC_KEYS, () => logicOnce(ctx), r => `j reference, the mock without the network: ${r.usPerEvent.toFixed(2)} µs/event  ${r.postsPerEvent.toFixed(2)} POSTs/event`)
-  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  warm-up p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%`)
+  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx, probe), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  warm-up p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%  ${speedOf(r)}`)
 }
 
 type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }
@@ -450,16 +473,17 @@ export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: nu
   const s = r.summary
   const out = ['## j. Push delivery', '']
   out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process: a warm-up at that rate (--warmup, its latency timed apart) running on without a pause into the steady phase (latency, RSS steady; an event belongs to the phase it was produced in); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
-  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | warm-up p99 / max ms | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) |')
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.warmP99, 1)} / ${range(s?.warmMax, 1)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} |`)
+  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | warm-up p99 / max ms | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) | CPU probe × idle: median / slowest second |')
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.warmP99, 1)} / ${range(s?.warmMax, 1)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} | ${range(s?.cpuSlowdown, 2)} / ${range(s?.cpuSlowest, 2)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
+  if (r.cpuIdleUs !== undefined) out.push('', `CPU probe (bench/servers/cpu-probe.mjs): on the mock's CPU throughout j, a fixed piece of work timed every 20 ms, each second's fastest time as a factor of the same with the machine idle (${fmt(r.cpuIdleUs, 1)} µs) — 1.00: the vCPU ran at full speed; above: the host slowed it (not counted as steal), whatever ran on it. Its own cost: ~0.3 % of that CPU.`)
   const u = r.undici?.summary
   if (u !== undefined) {
     out.push('', `Reference: undici alone (bench/servers/undici-pusher.mjs) on the mock's CPU with the mock's node flags, as the mock's sender uses it (64 connections, dispatch, no timers), POSTing the same one-event bodies to the same receiver at ${fmt(r.rate)}/s round robin over ${fmt(r.agents)} agents for ${fmt(r.undici!.durationS)} s: no simulator, no queues, no journal — the floor under the mock's latency and capacity.`, '')
-    out.push('| delivered/s | produce→received p50 ms | p99 ms | max ms | CPU µs per POST | CPU % of its core | CPU steal % (machine) |')
-    out.push('|---:|---:|---:|---:|---:|---:|---:|')
-    out.push(`| ${range(u.perS)} | ${range(u.p50, 1)} | ${range(u.p99, 1)} | ${range(u.max, 1)} | ${range(u.cpuUsPerPost, 1)} | ${range(u.cpuPct)} | ${range(u.stealPct, 1)} |`)
+    out.push('| delivered/s | produce→received p50 ms | p99 ms | max ms | CPU µs per POST | CPU % of its core | CPU steal % (machine) | CPU probe × idle: median / slowest second |')
+    out.push('|---:|---:|---:|---:|---:|---:|---:|---:|')
+    out.push(`| ${range(u.perS)} | ${range(u.p50, 1)} | ${range(u.p99, 1)} | ${range(u.max, 1)} | ${range(u.cpuUsPerPost, 1)} | ${range(u.cpuPct)} | ${range(u.stealPct, 1)} | ${range(u.cpuSlowdown, 2)} / ${range(u.cpuSlowest, 2)} |`)
     if (r.undici!.notes.length > 0) out.push('', `- ${r.undici!.notes.join('; ')}`)
   }
   const l = r.logic?.summary
