@@ -1,8 +1,10 @@
 // Workload j's CPU probe: pinned to the mock's CPU, it times a fixed piece of work (arithmetic
-// over 32 KB, ~50 µs) every 20 ms, and keeps each second's fastest time. A vCPU the host slows
-// down (a busy sibling thread, a lower clock: not counted as steal) makes it slower by the same
-// factor whatever the mock does; the mock's own load only delays it, which the minimum ignores.
-// IPC: {cmd: 'mark'} starts a window; {cmd: 'read'} answers {seconds: [fastest µs of each whole second since the mark]}.
+// over 32 KB, ~50 µs) every 20 ms and keeps each second's median time. A vCPU the host slows down
+// (a busy sibling thread, a lower clock: not counted as steal) makes the work slower whatever the
+// mock does; the mock's load delays when the timer fires, not the 50 µs timed (a woken process
+// preempts it). The work runs once untimed first, so its data is in the core's cache whether or
+// not the mock ran in between. Over the bench's control channel (bench/lib/proc.ts, Control):
+// {cmd: 'mark'} starts a window; {cmd: 'read'} answers {seconds: [median µs of each whole second since the mark]}.
 const data = new Float64Array(4096).map((_, i) => i)
 function work () {
   let x = 0
@@ -10,27 +12,30 @@ function work () {
   return x
 }
 let sink = 0
-let second = []
-let fastest = Infinity
+let seconds = []
+let samples = []
 let secondStart = performance.now()
+const median = (a) => a.sort((x, y) => x - y)[a.length >> 1]
 setInterval(() => {
+  sink += work()
   const t = performance.now()
   sink += work()
   const us = (performance.now() - t) * 1000
   if (t - secondStart >= 1000) {
-    if (fastest < Infinity) second.push(fastest)
-    fastest = Infinity
+    if (samples.length > 0) seconds.push(median(samples))
+    samples = []
     secondStart = t
   }
-  if (us < fastest) fastest = us
+  samples.push(us)
 }, 20)
 process.on('message', (msg) => {
+  let result = {}
   if (msg.cmd === 'mark') {
-    second = []
-    fastest = Infinity
+    seconds = []
+    samples = []
     secondStart = performance.now()
-    process.send({ ok: true })
-  } else if (msg.cmd === 'read') process.send({ seconds: second.slice(), sink: sink > 0 })
+  } else if (msg.cmd === 'read') result = { seconds: seconds.slice(), sink: sink > 0 }
+  process.send({ id: msg.id, ok: true, result })
 })
 process.on('disconnect', () => process.exit(0))
 process.send({ ready: true })

@@ -5,7 +5,8 @@
 // as j, produced round robin 20 to a turn (so each agent's POST carries one event, as in j's
 // steady phase). Measures the CPU per event of what the mock itself does — inject, history, queue,
 // channel, body, journal, reply — which j's CPU per event less this is the transport's share of.
-// argv: agents events rounds. Tells the parent {usPerEvent: [...], postsPerEvent} over IPC.
+// argv: agents events rounds. Over the bench's control channel (bench/lib/proc.ts, Control): {cmd: 'run'}
+// answers {usPerEvent: [one per round], postsPerEvent, failures} (POSTs the channels counted failed: must be 0).
 import { buildApp } from '../../dist/app.js'
 
 const [agents, events, rounds] = process.argv.slice(2).map(Number)
@@ -51,13 +52,26 @@ async function produce (n) {
   return { us: (cpu.user + cpu.system) / n, posts: posts - posts0 }
 }
 
-await produce(events) // warm-up: the sign-ins' events and the code's compilation
-const usPerEvent = []
-let postsTotal = 0
-for (let r = 0; r < rounds; r++) {
-  const { us, posts: p } = await produce(events)
-  usPerEvent.push(us)
-  postsTotal += p
+async function run () {
+  await produce(events) // warm-up: the sign-ins' events and the code's compilation
+  const usPerEvent = []
+  let postsTotal = 0
+  for (let r = 0; r < rounds; r++) {
+    const { us, posts: p } = await produce(events)
+    usPerEvent.push(us)
+    postsTotal += p
+  }
+  let failures = 0
+  for (const a of sim.agents.values()) failures += a.push?.stats.failures ?? 0
+  return { usPerEvent, postsPerEvent: postsTotal / (events * rounds), failures }
 }
-await app.close()
-process.send({ usPerEvent, postsPerEvent: postsTotal / (events * rounds) }, () => process.exit(0))
+
+process.on('message', (msg) => {
+  if (msg.cmd !== 'run') return
+  run().then(
+    (result) => { process.send({ id: msg.id, ok: true, result }) },
+    (err) => { process.send({ id: msg.id, ok: false, error: String(err?.stack ?? err) }) }
+  )
+})
+process.on('disconnect', () => { app.close().finally(() => process.exit(0)) })
+process.send({ ready: true })

@@ -17,11 +17,11 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BENCH_DIR, checkBudget, repeated, type Ctx } from '../lib/context.js'
 import { join } from 'node:path'
-import { CpuWindow, freePort, launch, rssMb, withTimeout } from '../lib/proc.js'
+import { Control, CpuWindow, freePort, launch, rssMb, withTimeout } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
 import { NODE_FLAGS } from '../../src/node-flags.js'
 import { percentile, type Spread } from '../lib/stats.js'
-import { CpuProbe } from '../lib/probe.js'
+import { CpuProbe, markProbe, readProbe } from '../lib/probe.js'
 
 export interface PushRep {
   agents: number
@@ -272,7 +272,7 @@ async function traceJ (control: NonNullable<Awaited<ReturnType<typeof startMock>
 
 interface ProduceStats { produced: number, sent: Record<string, number>, delivered: number, pending: number, dropped: number }
 
-async function pushOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: PushRep, notes: string[] }> {
+async function pushOnce (ctx: Ctx, probe: CpuProbe | undefined): Promise<{ rep: PushRep, notes: string[] }> {
   const n = ctx.opts.pushAgents
   const rate = ctx.opts.pushRate
   const notes: string[] = []
@@ -303,14 +303,14 @@ async function pushOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: PushRep, not
     const tracing = process.env.BENCH_J_TRACE === '1' ? traceJ(control, recv, t0, recv.steadyFrom + ms + 500).catch((err: Error) => { notes.push(`trace: ${err.message}`) }) : undefined
     await sleep(Math.max(0, recv.steadyFrom - epochNow()))
     const win = new CpuWindow(s.m.pid)
-    await probe.mark()
+    await markProbe(probe, notes)
     const receivedBefore = recv.received
     await sleep(Math.max(0, recv.steadyFrom + ms - epochNow()))
     checkBudget(ctx, 'workload j: steady')
     // A server that cannot keep up is measured, not failed: the rate is what arrived, when it arrived.
     await waitFor('steady events delivered', () => recv.received >= producedSteady, 60000).catch((err: Error) => { notes.push(`${err.message} (${recv.received} of ${producedSteady})`) })
     const w = win.read()
-    const speed = await probe.read()
+    const speed = await readProbe(probe, notes)
     const receivedInWindow = recv.received - receivedBefore
     await tracing
     const steadyPerS = recv.steadyRate()
@@ -388,7 +388,7 @@ async function pushOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: PushRep, not
 }
 
 /** One run of the reference: the receiver in the bench process, undici pinned where the mock runs. */
-async function undiciOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: UndiciRep, notes: string[] }> {
+async function undiciOnce (ctx: Ctx, probe: CpuProbe | undefined): Promise<{ rep: UndiciRep, notes: string[] }> {
   const port = await freePort()
   const recv = new Receiver(port)
   await recv.start()
@@ -399,15 +399,16 @@ async function undiciOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: UndiciRep,
     await withTimeout(once(child, 'message'), 60000, 'undici pusher ready (after its warm-up)')
     recv.newPhase()
     recv.recording = true
+    const notes: string[] = []
     const win = new CpuWindow(m.pid)
-    await probe.mark()
+    await markProbe(probe, notes)
     const done = withTimeout(once(child, 'message'), ms + 60000, 'undici pusher')
     child.send('go')
     const [msg] = await done as [{ posts: number, cpuMs: number, wallMs: number }]
     const w = win.read()
-    const speed = await probe.read()
+    const speed = await readProbe(probe, notes)
     const perS = recv.newPhase()
-    const notes = recv.received === msg.posts ? [] : [`the receiver counted ${recv.received} events of ${msg.posts} POSTs`]
+    if (recv.received !== msg.posts) notes.push(`the receiver counted ${recv.received} events of ${msg.posts} POSTs`)
     if (recv.malformed > 0) notes.push(`${recv.malformed} requests the receiver could not read`)
     return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct, cpuSlowdown: speed.slowdown, cpuSlowest: speed.slowest }, notes }
   } finally {
@@ -420,8 +421,12 @@ async function undiciOnce (ctx: Ctx, probe: CpuProbe): Promise<{ rep: UndiciRep,
 async function logicOnce (ctx: Ctx): Promise<{ rep: LogicRep, notes: string[] }> {
   const m = launch('push logic', [process.execPath, ...NODE_FLAGS, join(BENCH_DIR, 'servers/push-logic.mjs'), String(ctx.opts.pushAgents), String(LOGIC_EVENTS), String(LOGIC_ROUNDS)], { cpu: ctx.pin.server, setpriv: ctx.pin.setpriv, ipc: true })
   try {
-    const [msg] = await withTimeout(once(m.child, 'message'), 120000, 'push logic') as [{ usPerEvent: number[], postsPerEvent: number }]
-    return { rep: { usPerEvent: percentile(msg.usPerEvent, 50), postsPerEvent: msg.postsPerEvent }, notes: [] }
+    // Control: a child that exits (dist/ missing, a crash) fails the repetition at once, with its stderr.
+    const control = new Control(m)
+    await withTimeout(control.ready, 60000, 'push logic ready')
+    const r = await control.send<{ usPerEvent: number[], postsPerEvent: number, failures: number }>({ cmd: 'run' }, 180000)
+    const notes = r.failures === 0 ? [] : [`${r.failures} POSTs failed`]
+    return { rep: { usPerEvent: percentile(r.usPerEvent, 50), postsPerEvent: r.postsPerEvent }, notes }
   } finally {
     await m.stop()
   }
@@ -430,19 +435,20 @@ async function logicOnce (ctx: Ctx): Promise<{ rep: LogicRep, notes: string[] }>
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
   const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
-  // The probe runs through all of j, on the mock's CPU; its idle speed is measured first.
-  const probe = await CpuProbe.start(ctx)
+  // The probe runs through all of j, on the mock's CPU; its idle speed is measured first. Optional:
+  // without it the figures are NaN and a note says why.
+  const probe = await CpuProbe.start(ctx).catch((err: Error) => { res.notes.push(`cpu probe: ${err.message}`); return undefined })
   try {
-    res.cpuIdleUs = probe.idle
+    res.cpuIdleUs = probe?.idleUs
     return await measurePush(ctx, res, ref, probe)
   } finally {
-    await probe.stop()
+    await probe?.stop()
   }
 }
 
 const speedOf = (r: { cpuSlowdown: number, cpuSlowest: number }): string => `cpu probe ×${r.cpuSlowdown.toFixed(2)} (slowest second ×${r.cpuSlowest.toFixed(2)})`
 
-async function measurePush (ctx: Ctx, res: PushResult, ref: UndiciResult, probe: CpuProbe): Promise<PushResult> {
+async function measurePush (ctx: Ctx, res: PushResult, ref: UndiciResult, probe: CpuProbe | undefined): Promise<PushResult> {
   res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx, probe), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%  ${speedOf(r)}`)
   const logic: LogicResult = { events: LOGIC_EVENTS, rounds: LOGIC_ROUNDS, reps: [], notes: [] }
   res.logic = await repeated(ctx, logic, 'j-logic', LOGIC_KEYS, () => logicOnce(ctx), r => `j reference, the mock without the network: ${r.usPerEvent.toFixed(2)} µs/event  ${r.postsPerEvent.toFixed(2)} POSTs/event`)
@@ -477,7 +483,7 @@ export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: nu
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.warmP99, 1)} / ${range(s?.warmMax, 1)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} | ${range(s?.cpuSlowdown, 2)} / ${range(s?.cpuSlowest, 2)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
-  if (r.cpuIdleUs !== undefined) out.push('', `CPU probe (bench/servers/cpu-probe.mjs): on the mock's CPU throughout j, a fixed piece of work timed every 20 ms, each second's fastest time as a factor of the same with the machine idle (${fmt(r.cpuIdleUs, 1)} µs) — 1.00: the vCPU ran at full speed; above: the host slowed it (not counted as steal), whatever ran on it. Its own cost: ~0.3 % of that CPU.`)
+  if (r.cpuIdleUs !== undefined) out.push('', `CPU probe (bench/servers/cpu-probe.mjs): on the mock's CPU throughout j, a fixed piece of arithmetic timed every 20 ms (after an untimed run that brings its 32 KB into the core's cache), each second's median time as a factor of the same with the machine idle (${fmt(r.cpuIdleUs, 1)} µs): 1.00, the vCPU ran at full speed; above, the host slowed its clock or a sibling thread competed for its core (not counted as steal), whatever ran on it. It does not see contention in the memory system shared with other guests. Its own cost: ~0.5 % of that CPU.`)
   const u = r.undici?.summary
   if (u !== undefined) {
     out.push('', `Reference: undici alone (bench/servers/undici-pusher.mjs) on the mock's CPU with the mock's node flags, as the mock's sender uses it (64 connections, dispatch, no timers), POSTing the same one-event bodies to the same receiver at ${fmt(r.rate)}/s round robin over ${fmt(r.agents)} agents for ${fmt(r.undici!.durationS)} s: no simulator, no queues, no journal — the floor under the mock's latency and capacity.`, '')
