@@ -1,10 +1,13 @@
 /**
- * Workload j's CPU probe (servers/cpu-probe.mjs) on the mock's CPU: how fast that vCPU runs a
- * fixed piece of work during a window, as a factor of its speed with the machine idle (1.0: as
- * fast; 1.3: 30 % slower). The host can slow a vCPU down without it counting as steal; this
- * tells such a window from a slower mock. It sees the core's clock and a busy sibling thread,
- * not contention in a memory system shared with other guests (the work fits in the core's cache).
- * Optional: a probe that fails to start or answer leaves NaN and a note, never a failed run.
+ * Workload j's CPU probe (servers/cpu-probe.mjs) on the mock's CPU: how long that vCPU takes for a
+ * fixed piece of work during a window — the median second and the slowest — and the fastest
+ * second since the probe started, which j divides them by at its end (1.0: as fast as that vCPU
+ * ran during j; 1.3: 30 % slower). Not a baseline taken idle at the start: the host may be slow
+ * just then (an --only j run measured ×0.65 throughout against one). The host can slow a vCPU
+ * down without it counting as steal; this tells such a window from a slower mock. It sees the
+ * core's clock and a busy sibling thread, not contention in a memory system shared with other
+ * guests (the work fits in the core's cache). Optional: a probe that fails to start or answer
+ * leaves NaN and a note, never a failed run.
  */
 import { join } from 'node:path'
 import { BENCH_DIR, type Ctx } from './context.js'
@@ -12,28 +15,25 @@ import { Control, launch, withTimeout, type Managed } from './proc.js'
 import { percentile } from './stats.js'
 
 export interface ProbeReading {
-  /** The median second's median time ÷ the idle one. */
-  slowdown: number
-  /** The slowest second's median time ÷ the idle one. */
-  slowest: number
+  /** The median second's median time, µs (NaN: no whole second). */
+  medianUs: number
+  /** The slowest second's median time, µs. */
+  slowestUs: number
 }
 
-const NONE: ProbeReading = { slowdown: Number.NaN, slowest: Number.NaN }
+const NONE: ProbeReading = { medianUs: Number.NaN, slowestUs: Number.NaN }
+
+interface Answer { seconds: number[], best: number | null }
 
 export class CpuProbe {
-  private constructor (private readonly m: Managed, private readonly control: Control, readonly idleUs: number) {}
+  private constructor (private readonly m: Managed, private readonly control: Control) {}
 
-  /** Starts the probe and measures the idle speed over `idleMs` (nothing else of the bench runs meanwhile). */
-  static async start (ctx: Ctx, idleMs = 4000): Promise<CpuProbe> {
+  static async start (ctx: Ctx): Promise<CpuProbe> {
     const m = launch('cpu probe', [process.execPath, join(BENCH_DIR, 'servers/cpu-probe.mjs')], { cpu: ctx.pin.server, setpriv: ctx.pin.setpriv, ipc: true })
     try {
       const control = new Control(m)
       await withTimeout(control.ready, 30000, 'cpu probe ready')
-      await control.send({ cmd: 'mark' }, 10000)
-      await new Promise(resolve => setTimeout(resolve, idleMs))
-      const idle = percentile((await control.send<{ seconds: number[] }>({ cmd: 'read' }, 10000)).seconds, 50)
-      if (!(idle > 0)) throw new Error(`no idle time measured (${idle})`)
-      return new CpuProbe(m, control, idle)
+      return new CpuProbe(m, control)
     } catch (err) {
       await m.stop()
       throw err
@@ -43,11 +43,14 @@ export class CpuProbe {
   /** A window starts now. */
   async mark (): Promise<void> { await this.control.send({ cmd: 'mark' }, 10000) }
 
-  /** The window since the last mark (NaN when it held no whole second). */
+  /** The window since the last mark. */
   async read (): Promise<ProbeReading> {
-    const s = (await this.control.send<{ seconds: number[] }>({ cmd: 'read' }, 10000)).seconds
-    return { slowdown: percentile(s, 50) / this.idleUs, slowest: percentile(s, 100) / this.idleUs }
+    const s = (await this.control.send<Answer>({ cmd: 'read' }, 10000)).seconds
+    return { medianUs: percentile(s, 50), slowestUs: percentile(s, 100) }
   }
+
+  /** The fastest second's median since the probe started, µs (NaN: none yet). */
+  async best (): Promise<number> { return (await this.control.send<Answer>({ cmd: 'read' }, 10000)).best ?? Number.NaN }
 
   async stop (): Promise<void> { await this.m.stop() }
 }

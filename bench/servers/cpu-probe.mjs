@@ -4,7 +4,8 @@
 // mock does; the mock's load delays when the timer fires, not the 50 µs timed (a woken process
 // preempts it). The work runs once untimed first, so its data is in the core's cache whether or
 // not the mock ran in between. Over the bench's control channel (bench/lib/proc.ts, Control):
-// {cmd: 'mark'} starts a window; {cmd: 'read'} answers {seconds: [median µs of each whole second since the mark]}.
+// {cmd: 'mark'} starts a window; {cmd: 'read'} answers {seconds: [median µs of each whole second since the mark],
+// best: the fastest second's median since the probe started}.
 const data = new Float64Array(4096).map((_, i) => i)
 function work () {
   let x = 0
@@ -12,6 +13,7 @@ function work () {
   return x
 }
 let sink = 0
+let best = Infinity
 let seconds = []
 let samples = []
 let secondStart = performance.now()
@@ -22,7 +24,11 @@ setInterval(() => {
   sink += work()
   const us = (performance.now() - t) * 1000
   if (t - secondStart >= 1000) {
-    if (samples.length > 0) seconds.push(median(samples))
+    if (samples.length > 0) {
+      const m = median(samples)
+      seconds.push(m)
+      if (m < best) best = m
+    }
     samples = []
     secondStart = t
   }
@@ -34,7 +40,7 @@ process.on('message', (msg) => {
     seconds = []
     samples = []
     secondStart = performance.now()
-  } else if (msg.cmd === 'read') result = { seconds: seconds.slice(), sink: sink > 0 }
+  } else if (msg.cmd === 'read') result = { seconds: seconds.slice(), best: best === Infinity ? null : best, sink: sink > 0 }
   process.send({ id: msg.id, ok: true, result })
 })
 process.on('disconnect', () => process.exit(0))

@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { Control, CpuWindow, freePort, launch, rssMb, withTimeout } from '../lib/proc.js'
 import { startMock } from '../lib/servers.js'
 import { NODE_FLAGS } from '../../src/node-flags.js'
-import { percentile, type Spread } from '../lib/stats.js'
+import { percentile, spreadOf, type Spread } from '../lib/stats.js'
 import { CpuProbe, markProbe, readProbe } from '../lib/probe.js'
 
 export interface PushRep {
@@ -61,12 +61,12 @@ export interface PushRep {
   cpuPct: number
   /** Share of the machine's CPU time the host took away during the steady phase (a VM's steal). */
   stealPct: number
-  /** The CPU probe during the steady phase: the mock's vCPU's speed as a factor of its idle one (1.3: 30 % slower), median and slowest second. */
+  /** The CPU probe during the steady phase: the median second's and the slowest second's time as a factor of the fastest second during j (1.3: 30 % slower); µs until j's end rescales them. */
   cpuSlowdown: number
   cpuSlowest: number
 }
 const KEYS = ['produced', 'deliveredPerS', 'steadyPerS', 'warmP99', 'warmMax', 'p50', 'p99', 'max', 'posts', 'rssSteadyMb', 'rssDownMaxMb', 'resumeMs', 'lost', 'outOfOrder', 'waitServer', 'waitBench', 'cpuUsPerEvent', 'cpuPct', 'stealPct', 'cpuSlowdown', 'cpuSlowest'] as const
-export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult, logic?: LogicResult, /** The CPU probe's fixed work with the machine idle, µs. */ cpuIdleUs?: number }
+export interface PushResult { config: string, agents: number, rate: number, capacityRate: number, downS: number, retryMs: number, reps: PushRep[], summary?: Record<typeof KEYS[number], Spread>, notes: string[], undici?: UndiciResult, logic?: LogicResult, /** The CPU probe's fastest second during j, µs: its figures are factors of it. */ cpuBestUs?: number }
 
 /** The reference: undici alone POSTing the same one-event bodies at the steady rate from the server's CPU (bench/servers/undici-pusher.mjs). */
 export interface UndiciRep { perS: number, p50: number, p99: number, max: number, cpuUsPerPost: number, cpuPct: number, stealPct: number, cpuSlowdown: number, cpuSlowest: number }
@@ -376,8 +376,8 @@ async function pushOnce (ctx: Ctx, probe: CpuProbe | undefined): Promise<{ rep: 
         cpuUsPerEvent: receivedInWindow > 0 ? w.serverCpuMs * 1000 / receivedInWindow : Number.NaN,
         cpuPct: w.serverCpuMs / w.wallMs * 100,
         stealPct: w.stealPct,
-        cpuSlowdown: speed.slowdown,
-        cpuSlowest: speed.slowest
+        cpuSlowdown: speed.medianUs,
+        cpuSlowest: speed.slowestUs
       },
       notes
     }
@@ -410,7 +410,7 @@ async function undiciOnce (ctx: Ctx, probe: CpuProbe | undefined): Promise<{ rep
     const perS = recv.newPhase()
     if (recv.received !== msg.posts) notes.push(`the receiver counted ${recv.received} events of ${msg.posts} POSTs`)
     if (recv.malformed > 0) notes.push(`${recv.malformed} requests the receiver could not read`)
-    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct, cpuSlowdown: speed.slowdown, cpuSlowest: speed.slowest }, notes }
+    return { rep: { perS, p50: percentile(recv.latency, 50), p99: percentile(recv.latency, 99), max: percentile(recv.latency, 100), cpuUsPerPost: msg.cpuMs * 1000 / msg.posts, cpuPct: msg.cpuMs / msg.wallMs * 100, stealPct: w.stealPct, cpuSlowdown: speed.medianUs, cpuSlowest: speed.slowestUs }, notes }
   } finally {
     await m.stop()
     await recv.stop()
@@ -435,24 +435,33 @@ async function logicOnce (ctx: Ctx): Promise<{ rep: LogicRep, notes: string[] }>
 export async function runPush (ctx: Ctx): Promise<PushResult> {
   const res: PushResult = { config: J_FLAGS.join(' '), agents: ctx.opts.pushAgents, rate: ctx.opts.pushRate, capacityRate: Math.round(ctx.opts.pushRate * CAPACITY_FACTOR), downS: ctx.opts.pushDown, retryMs: RETRY_MS, reps: [], notes: [] }
   const ref: UndiciResult = { durationS: ctx.opts.duration, reps: [], notes: [] }
-  // The probe runs through all of j, on the mock's CPU; its idle speed is measured first. Optional:
-  // without it the figures are NaN and a note says why.
+  // The probe runs through all of j, on the mock's CPU. Optional: without it the figures are NaN
+  // and a note says why.
   const probe = await CpuProbe.start(ctx).catch((err: Error) => { res.notes.push(`cpu probe: ${err.message}`); return undefined })
   try {
-    res.cpuIdleUs = probe?.idleUs
-    return await measurePush(ctx, res, ref, probe)
+    await measurePush(ctx, res, ref, probe)
+    // Each repetition's probe time as a factor of the fastest second during all of j.
+    const best = probe === undefined ? Number.NaN : await probe.best().catch((err: Error) => { res.notes.push(`cpu probe: ${err.message}`); return Number.NaN })
+    res.cpuBestUs = best
+    for (const r of [...res.reps, ...ref.reps]) {
+      r.cpuSlowdown /= best
+      r.cpuSlowest /= best
+    }
+    if (res.reps.length > 0) res.summary = spreadOf(res.reps, KEYS)
+    if (ref.reps.length > 0) ref.summary = spreadOf(ref.reps, UNDICI_KEYS)
+    return res
   } finally {
     await probe?.stop()
   }
 }
 
-const speedOf = (r: { cpuSlowdown: number, cpuSlowest: number }): string => `cpu probe ×${r.cpuSlowdown.toFixed(2)} (slowest second ×${r.cpuSlowest.toFixed(2)})`
+const speedOf = (r: { cpuSlowdown: number, cpuSlowest: number }): string => `cpu probe ${r.cpuSlowdown.toFixed(1)} µs (slowest second ${r.cpuSlowest.toFixed(1)})`
 
-async function measurePush (ctx: Ctx, res: PushResult, ref: UndiciResult, probe: CpuProbe | undefined): Promise<PushResult> {
+async function measurePush (ctx: Ctx, res: PushResult, ref: UndiciResult, probe: CpuProbe | undefined): Promise<void> {
   res.undici = await repeated(ctx, ref, 'j-undici', UNDICI_KEYS, () => undiciOnce(ctx, probe), r => `j reference, undici alone: ${r.perS.toFixed(0)}/s  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  cpu ${r.cpuUsPerPost.toFixed(1)} µs/POST (${r.cpuPct.toFixed(0)}% of its core)  steal ${r.stealPct.toFixed(1)}%  ${speedOf(r)}`)
   const logic: LogicResult = { events: LOGIC_EVENTS, rounds: LOGIC_ROUNDS, reps: [], notes: [] }
   res.logic = await repeated(ctx, logic, 'j-logic', LOGIC_KEYS, () => logicOnce(ctx), r => `j reference, the mock without the network: ${r.usPerEvent.toFixed(2)} µs/event  ${r.postsPerEvent.toFixed(2)} POSTs/event`)
-  return await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx, probe), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  warm-up p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%  ${speedOf(r)}`)
+  await repeated(ctx, res, 'j', KEYS, () => pushOnce(ctx, probe), r => `j: ${r.agents} push agents  ${r.produced} events  capacity ${r.deliveredPerS.toFixed(0)}/s  steady ${r.steadyPerS.toFixed(0)}/s in ${r.posts} POSTs  warm-up p99 ${r.warmP99.toFixed(1)} ms, max ${r.warmMax.toFixed(1)} ms  produce→received p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  max ${r.max.toFixed(1)} ms  rss steady ${r.rssSteadyMb.toFixed(0)} MB, receiver down max ${r.rssDownMaxMb.toFixed(0)} MB  resumed after ${r.resumeMs.toFixed(0)} ms  lost ${r.lost}  out of order ${r.outOfOrder}  cpu ${r.cpuUsPerEvent.toFixed(1)} µs/event (${r.cpuPct.toFixed(0)}% of its core)  cpu wait server ${r.waitServer.toFixed(0)}% bench ${r.waitBench.toFixed(0)}%  steal ${r.stealPct.toFixed(1)}%  ${speedOf(r)}`)
 }
 
 type GoalRow = { id: string, goal: string, target: string, measured: string, met: boolean | null }
@@ -479,15 +488,15 @@ export function renderPush (r: PushResult, range: (s: Spread | undefined, d?: nu
   const s = r.summary
   const out = ['## j. Push delivery', '']
   out.push(`${fmt(r.agents)} agents signed in in push mode (callBackUri + serviceToken); events produced in the mock at ${fmt(r.rate)}/s round robin, POSTed to a lean HTTP/1.1 receiver (node:net) in the bench process: a warm-up at that rate (--warmup, its latency timed apart) running on without a pause into the steady phase (latency, RSS steady; an event belongs to the phase it was produced in); then the receiver is down for ${fmt(r.downS)} s while events keep coming (retry interval ${r.retryMs} ms); then, everything delivered, events are produced at ${fmt(r.capacityRate)}/s for the capacity (delivered/s: (events received − 1) ÷ time from the first to the last, never more than production). Config: ${r.config}.`, '')
-  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | warm-up p99 / max ms | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) | CPU probe × idle: median / slowest second |')
+  out.push('| events produced | delivered/s (capacity) | delivered/s (steady) | POSTs (steady) | warm-up p99 / max ms | produce→received p50 ms | p99 ms | max ms | RSS steady MB | RSS receiver down (max) MB | resumed after ms | lost | out of order | CPU µs per event (steady) | CPU % of its core (steady) | CPU wait server / bench % | CPU steal % (machine) | CPU probe × fastest second: median / slowest second |')
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   out.push(`| ${range(s?.produced)} | ${range(s?.deliveredPerS)} | ${range(s?.steadyPerS)} | ${range(s?.posts)} | ${range(s?.warmP99, 1)} / ${range(s?.warmMax, 1)} | ${range(s?.p50, 1)} | ${range(s?.p99, 1)} | ${range(s?.max, 1)} | ${range(s?.rssSteadyMb)} | ${range(s?.rssDownMaxMb)} | ${range(s?.resumeMs)} | ${fmt(s?.lost.max)} | ${fmt(s?.outOfOrder.max)} | ${range(s?.cpuUsPerEvent, 1)} | ${range(s?.cpuPct)} | ${fmt(s?.waitServer.median)} / ${fmt(s?.waitBench.median)} | ${range(s?.stealPct, 1)} | ${range(s?.cpuSlowdown, 2)} / ${range(s?.cpuSlowest, 2)} |`)
   if (r.notes.length > 0) out.push('', `- ${r.notes.join('; ')}`)
-  if (r.cpuIdleUs !== undefined) out.push('', `CPU probe (bench/servers/cpu-probe.mjs): on the mock's CPU throughout j, a fixed piece of arithmetic timed every 20 ms (after an untimed run that brings its 32 KB into the core's cache), each second's median time as a factor of the same with the machine idle (${fmt(r.cpuIdleUs, 1)} µs): 1.00, the vCPU ran at full speed; above, the host slowed its clock or a sibling thread competed for its core (not counted as steal), whatever ran on it. It does not see contention in the memory system shared with other guests. Its own cost: ~0.5 % of that CPU.`)
+  if (r.cpuBestUs !== undefined) out.push('', `CPU probe (bench/servers/cpu-probe.mjs): on the mock's CPU throughout j, a fixed piece of arithmetic timed every 20 ms (after an untimed run that brings its 32 KB into the core's cache), each second's median time as a factor of the fastest second during all of j (${fmt(r.cpuBestUs, 1)} µs): 1.00, the vCPU ran as fast as it did at its best; above, the host slowed its clock or a sibling thread competed for its core (not counted as steal), whatever ran on it. It does not see contention in the memory system shared with other guests. Its own cost: ~0.5 % of that CPU.`)
   const u = r.undici?.summary
   if (u !== undefined) {
     out.push('', `Reference: undici alone (bench/servers/undici-pusher.mjs) on the mock's CPU with the mock's node flags, as the mock's sender uses it (64 connections, dispatch, no timers), POSTing the same one-event bodies to the same receiver at ${fmt(r.rate)}/s round robin over ${fmt(r.agents)} agents for ${fmt(r.undici!.durationS)} s: no simulator, no queues, no journal — the floor under the mock's latency and capacity.`, '')
-    out.push('| delivered/s | produce→received p50 ms | p99 ms | max ms | CPU µs per POST | CPU % of its core | CPU steal % (machine) | CPU probe × idle: median / slowest second |')
+    out.push('| delivered/s | produce→received p50 ms | p99 ms | max ms | CPU µs per POST | CPU % of its core | CPU steal % (machine) | CPU probe × fastest second: median / slowest second |')
     out.push('|---:|---:|---:|---:|---:|---:|---:|---:|')
     out.push(`| ${range(u.perS)} | ${range(u.p50, 1)} | ${range(u.p99, 1)} | ${range(u.max, 1)} | ${range(u.cpuUsPerPost, 1)} | ${range(u.cpuPct)} | ${range(u.stealPct, 1)} | ${range(u.cpuSlowdown, 2)} / ${range(u.cpuSlowest, 2)} |`)
     if (r.undici!.notes.length > 0) out.push('', `- ${r.undici!.notes.join('; ')}`)
